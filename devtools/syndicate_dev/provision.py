@@ -1,0 +1,86 @@
+"""Creating the template's resources on moto (in-process ``mock_aws`` or a moto server).
+
+Every table, index, bucket, queue and secret comes from template.yaml; only names are local.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import boto3
+
+from syndicate_dev import template as tpl
+
+_TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode")
+
+
+def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", session: boto3.session.Session | None = None) -> tpl.Resolver:
+    """Create everything the functions use; return a resolver that knows the physical names."""
+    session = session or boto3.session.Session()
+    names: dict[str, str] = {}
+    resolver = tpl.Resolver(template, names)
+    region = session.region_name or "us-east-1"
+
+    dynamodb = session.client("dynamodb")
+    for logical_id, props in tpl.resources(template, "AWS::DynamoDB::Table").items():
+        name = f"{prefix}-{logical_id}"
+        spec = {key: props[key] for key in _TABLE_KEYS if key in props}
+        if spec.get("BillingMode") != "PAY_PER_REQUEST":
+            spec["ProvisionedThroughput"] = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
+        dynamodb.create_table(TableName=name, **spec)
+        ttl = props.get("TimeToLiveSpecification")
+        if ttl:
+            dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
+        names[logical_id] = name
+        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:dynamodb:{region}:123456789012:table/{name}"
+
+    s3 = session.client("s3")
+    for logical_id, props in tpl.resources(template, "AWS::S3::Bucket").items():
+        name = f"{prefix}-{logical_id}".lower()
+        create = {"Bucket": name}
+        if region != "us-east-1":
+            create["CreateBucketConfiguration"] = {"LocationConstraint": region}
+        s3.create_bucket(**create)
+        if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
+            s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
+        if props.get("PublicAccessBlockConfiguration"):
+            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
+        names[logical_id] = name
+        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
+        resolver.attributes[(logical_id, "RegionalDomainName")] = f"{name}.s3.{region}.amazonaws.com"
+
+    sqs = session.client("sqs")
+    queues = tpl.resources(template, "AWS::SQS::Queue")
+    # Dead-letter queues first, so a redrive policy can name them.
+    ordered = sorted(queues.items(), key=lambda item: "RedrivePolicy" in item[1])
+    for logical_id, props in ordered:
+        name = f"{prefix}-{logical_id}" + (".fifo" if props.get("FifoQueue") else "")
+        attributes: dict[str, str] = {}
+        for key in ("VisibilityTimeout", "MessageRetentionPeriod", "FifoQueue", "DelaySeconds"):
+            if key in props:
+                attributes[key] = str(resolver.value(props[key])).lower() if key == "FifoQueue" else str(resolver.value(props[key]))
+        redrive = props.get("RedrivePolicy")
+        if redrive:
+            attributes["RedrivePolicy"] = json.dumps({
+                "deadLetterTargetArn": resolver.value(redrive["deadLetterTargetArn"]),
+                "maxReceiveCount": int(resolver.value(redrive["maxReceiveCount"])),
+            })
+        url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        names[logical_id] = url
+        arn = f"arn:aws:sqs:{region}:123456789012:{name}"
+        resolver.attributes[(logical_id, "Arn")] = arn
+        resolver.attributes[(logical_id, "QueueUrl")] = url
+        resolver.attributes[(logical_id, "QueueName")] = name
+
+    secrets = session.client("secretsmanager")
+    for logical_id, props in tpl.resources(template, "AWS::SecretsManager::Secret").items():
+        name = f"{prefix}-{logical_id}"
+        generate = props.get("GenerateSecretString") or {}
+        length = int(generate.get("PasswordLength", 32))
+        value = secrets.get_random_password(PasswordLength=length, ExcludePunctuation=True)["RandomPassword"]
+        arn = secrets.create_secret(Name=name, SecretString=value)["ARN"]
+        names[logical_id] = arn
+        resolver.attributes[(logical_id, "Arn")] = arn
+
+    return resolver

@@ -1,0 +1,225 @@
+"""Reading template.yaml: the single source of truth for tables, buckets, queues, routes, schedules.
+
+Tests and the local stack build their resources from what this module reads, never from a copy.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+TEMPLATE_PATH = REPO / "template.yaml"
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """YAML with the short-form intrinsics (!Ref, !Sub, !GetAtt, ...) read as their long form."""
+
+
+def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
+    name = "Ref" if suffix == "Ref" else f"Fn::{suffix}"
+    if isinstance(node, yaml.ScalarNode):
+        value: Any = loader.construct_scalar(node)
+        if suffix == "GetAtt":
+            value = value.split(".", 1)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    else:
+        value = loader.construct_mapping(node, deep=True)
+    return {name: value}
+
+
+_CloudFormationLoader.add_multi_constructor("!", _intrinsic)
+
+
+@lru_cache(maxsize=None)
+def load(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+
+
+def resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource.get("Properties", {}) or {}
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == resource_type
+    }
+
+
+def parameter_defaults(template: dict[str, Any]) -> dict[str, str]:
+    return {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
+
+
+@dataclass(frozen=True)
+class Route:
+    function: str  # logical id
+    event: str  # event name in the template
+    method: str  # GET, POST, ... or ANY
+    path: str  # /articles/{id}
+    authorized: bool  # behind the API's default authorizer
+
+
+@dataclass(frozen=True)
+class Schedule:
+    function: str
+    event: str
+    expression: str  # rate(5 minutes), cron(...)
+    input: str | None = None
+    name: str | None = None
+
+
+@dataclass(frozen=True)
+class QueueSource:
+    function: str
+    event: str
+    queue: str  # logical id of the AWS::SQS::Queue
+    batch_size: int
+    report_batch_item_failures: bool
+
+
+@dataclass
+class Function:
+    logical_id: str
+    handler: str
+    environment: dict[str, Any] = field(default_factory=dict)
+    timeout: int = 3
+    reserved_concurrency: Any = None
+
+
+def functions(template: dict[str, Any]) -> dict[str, Function]:
+    globals_ = (template.get("Globals") or {}).get("Function", {})
+    global_env = (globals_.get("Environment") or {}).get("Variables", {})
+    found = {}
+    for logical_id, props in resources(template, "AWS::Serverless::Function").items():
+        env = {**global_env, **((props.get("Environment") or {}).get("Variables", {}))}
+        found[logical_id] = Function(
+            logical_id=logical_id,
+            handler=props["Handler"],
+            environment=env,
+            timeout=int(props.get("Timeout", globals_.get("Timeout", 3))),
+            reserved_concurrency=props.get("ReservedConcurrentExecutions"),
+        )
+    return found
+
+
+def _events(template: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for logical_id, props in resources(template, "AWS::Serverless::Function").items():
+        for event_name, event in (props.get("Events") or {}).items():
+            yield logical_id, event_name, event
+
+
+def api_routes(template: dict[str, Any]) -> list[Route]:
+    apis = resources(template, "AWS::Serverless::Api")
+    routes = []
+    for logical_id, event_name, event in _events(template):
+        if event["Type"] != "Api":
+            continue
+        props = event["Properties"]
+        api = apis.get((props.get("RestApiId") or {}).get("Ref", ""), {})
+        default_authorizer = (api.get("Auth") or {}).get("DefaultAuthorizer")
+        own = (props.get("Auth") or {}).get("Authorizer")
+        authorized = own != "NONE" and bool(own or default_authorizer)
+        routes.append(Route(logical_id, event_name, props["Method"].upper(), props["Path"], authorized))
+    return routes
+
+
+def schedules(template: dict[str, Any]) -> list[Schedule]:
+    found = []
+    for logical_id, event_name, event in _events(template):
+        if event["Type"] in ("ScheduleV2", "Schedule"):
+            props = event["Properties"]
+            found.append(
+                Schedule(logical_id, event_name, props["ScheduleExpression"], props.get("Input"), props.get("Name"))
+            )
+    return found
+
+
+def queue_sources(template: dict[str, Any]) -> list[QueueSource]:
+    found = []
+    for logical_id, event_name, event in _events(template):
+        if event["Type"] == "SQS":
+            props = event["Properties"]
+            queue = props["Queue"]
+            queue_id = queue["Fn::GetAtt"][0] if isinstance(queue, dict) and "Fn::GetAtt" in queue else str(queue)
+            found.append(
+                QueueSource(
+                    logical_id,
+                    event_name,
+                    queue_id,
+                    int(props.get("BatchSize", 10)),
+                    "ReportBatchItemFailures" in (props.get("FunctionResponseTypes") or []),
+                )
+            )
+    return found
+
+
+_SUB = re.compile(r"\$\{([^}!][^}]*)\}")
+
+
+class Resolver:
+    """Evaluates the intrinsics a function's environment uses, against names known locally."""
+
+    def __init__(self, template: dict[str, Any], names: dict[str, str], parameters: dict[str, str] | None = None,
+                 region: str = "us-east-1", account: str = "123456789012") -> None:
+        self.template = template
+        self.names = names  # logical id -> physical name (table name, bucket name, queue URL, ...)
+        self.attributes: dict[tuple[str, str], str] = {}
+        self.parameters = {**parameter_defaults(template), **(parameters or {})}
+        self.pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::StackName": "syndicate-local",
+                       "AWS::URLSuffix": "amazonaws.com", "AWS::Partition": "aws"}
+
+    def ref(self, name: str) -> str:
+        if name in self.parameters:
+            return self.parameters[name]
+        if name in self.pseudo:
+            return self.pseudo[name]
+        return self.names[name]
+
+    def condition(self, name: str) -> bool:
+        return bool(self.value((self.template.get("Conditions") or {})[name]))
+
+    def value(self, node: Any) -> Any:
+        if not isinstance(node, dict) or len(node) != 1:
+            return node
+        (key, arg), = node.items()
+        if key == "Ref":
+            return self.ref(arg)
+        if key == "Fn::GetAtt":
+            return self.attributes[(arg[0], arg[1])]
+        if key == "Fn::Sub":
+            text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+            def substitute(match: re.Match) -> str:
+                name = match.group(1)
+                if name in extra:
+                    return str(self.value(extra[name]))
+                if "." in name:
+                    logical, attribute = name.split(".", 1)
+                    return self.attributes[(logical, attribute)]
+                return self.ref(name)
+            return _SUB.sub(substitute, text)
+        if key == "Fn::If":
+            name, yes, no = arg
+            return self.value(yes if self.condition(name) else no)
+        if key == "Fn::Equals":
+            return str(self.value(arg[0])) == str(self.value(arg[1]))
+        if key == "Fn::Not":
+            return not self.value(arg[0])
+        if key == "Fn::And":
+            return all(self.value(part) for part in arg)
+        if key == "Fn::Or":
+            return any(self.value(part) for part in arg)
+        if key == "Fn::Join":
+            return arg[0].join(str(self.value(part)) for part in arg[1])
+        if key == "Fn::Select":
+            return self.value(arg[1])[int(arg[0])]
+        if key == "Condition":
+            return self.condition(arg)
+        return node
+
+    def environment(self, function: Function) -> dict[str, str]:
+        return {name: str(self.value(value)) for name, value in function.environment.items()}

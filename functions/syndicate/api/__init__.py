@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the API handlers: request bodies in, problem+json out."""

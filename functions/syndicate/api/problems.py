@@ -1,0 +1,102 @@
+"""RFC 9457 problem details, and the one place where domain failures become HTTP statuses."""
+
+from __future__ import annotations
+
+import json
+from http import HTTPStatus
+from typing import Any, Sequence
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+
+from syndicate import errors
+from syndicate.contract import Violation
+from syndicate.observability import logger, metrics
+from aws_lambda_powertools.metrics import MetricUnit
+
+PROBLEM_JSON = "application/problem+json"
+TYPE_BASE = "https://syndicate.example/problems/"
+
+
+class HttpProblem(Exception):
+    """A client mistake found before the domain is reached (content type, size, JSON syntax)."""
+
+    def __init__(self, status: int, detail: str, *, slug: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.slug = slug
+        self.headers = headers or {}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    violations: Sequence[Violation] = (),
+    headers: dict[str, str] | None = None,
+) -> Response:
+    phrase = HTTPStatus(status).phrase
+    document: dict[str, Any] = {
+        "type": TYPE_BASE + (slug or phrase.lower().replace(" ", "-")),
+        "title": phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if violations:
+        document["errors"] = [violation.as_dict() for violation in violations]
+    return Response(
+        status_code=status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(document, ensure_ascii=False),
+        headers=headers or {},
+    )
+
+
+_STATUS = {
+    errors.NotFound: (404, "not-found"),
+    errors.PreconditionFailed: (412, "precondition-failed"),
+    errors.EditConflict: (409, "edit-conflict"),
+    errors.IdempotencyKeyReused: (422, "idempotency-key-reused"),
+    errors.RequestInProgress: (409, "request-in-progress"),
+    errors.Unauthorized: (401, "unauthorized"),
+    errors.TooManyRequests: (429, "too-many-requests"),
+}
+
+
+def register(app: ApiGatewayResolver) -> None:
+    """Install the problem+json answers for every failure on a resolver."""
+
+    @app.exception_handler(HttpProblem)
+    def http_problem(error: HttpProblem) -> Response:
+        return problem(error.status, error.detail, slug=error.slug, headers=error.headers)
+
+    @app.exception_handler(errors.InvalidRequest)
+    def invalid(error: errors.InvalidRequest) -> Response:
+        metrics.add_metric(name="ValidationFailed", unit=MetricUnit.Count, value=1)
+        return problem(422, str(error), slug="validation-failed", violations=error.violations)
+
+    @app.exception_handler(errors.DomainError)
+    def domain(error: errors.DomainError) -> Response:
+        status, slug = _STATUS.get(type(error), (400, "bad-request"))
+        return problem(status, str(error), slug=slug)
+
+    @app.not_found
+    def not_found(_: Exception) -> Response:
+        return problem(404, "There is no such resource.", slug="not-found")
+
+    @app.exception_handler(Exception)
+    def unexpected(error: Exception) -> Response:
+        # A fault of ours, not the client's: log everything, show nothing.
+        logger.exception("unhandled error")
+        return problem(500, "Something went wrong on our side; it has been logged.", slug="internal-error")
+
+
+def method_not_allowed(allowed: Sequence[str]) -> HttpProblem:
+    return HttpProblem(
+        405,
+        "This resource does not support that method.",
+        slug="method-not-allowed",
+        headers={"Allow": ", ".join(allowed)},
+    )

@@ -1,0 +1,1 @@
+"""Articles: what publishers push, from contract to storage, on plain values."""

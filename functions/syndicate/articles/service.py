@@ -1,0 +1,273 @@
+"""What the publisher API does with articles, on plain values.
+
+Callers hand in the requester's publisher id and the parsed JSON document; they get back
+``Article`` values or a ``DomainError``. Nothing here knows about API Gateway or boto3.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, Sequence
+
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
+from aws_lambda_powertools.utilities.idempotency.exceptions import (
+    IdempotencyAlreadyInProgressError,
+    IdempotencyValidationError,
+)
+from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
+from aws_lambda_powertools.utilities.idempotency.serialization.custom_dict import CustomDictSerializer
+
+from syndicate import contract
+from syndicate.articles.model import (
+    DRAFT,
+    OPTIONAL_FIELDS,
+    PUBLISHED,
+    RETRACTED,
+    Article,
+    category_slug,
+    content_hash,
+)
+from syndicate.articles.rendering import render_body
+from syndicate.clock import Clock, isoformat
+from syndicate.errors import (
+    EditConflict,
+    IdempotencyKeyReused,
+    InvalidRequest,
+    NotFound,
+    PreconditionFailed,
+    RequestInProgress,
+)
+
+DEFAULT_PAGE_SIZE = 20
+IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
+
+
+class VersionConflict(Exception):
+    """Raised by a store when the version it was told to expect is no longer current."""
+
+
+@dataclass(frozen=True)
+class Page:
+    articles: list[Article]
+    cursor: str | None
+
+
+class ArticleRepository(Protocol):
+    def get(self, article_id: str, *, with_body: bool = True) -> Article | None: ...
+
+    def save(self, article: Article, previous: Article | None) -> Article: ...
+
+    def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Page: ...
+
+    def list_by_publisher(self, publisher_id: str, *, limit: int, cursor: str | None) -> Page: ...
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class PutResult:
+    article: Article
+    created: bool
+
+
+class ArticleService:
+    def __init__(self, store: ArticleRepository, clock: Clock, idempotency: BasePersistenceLayer | None = None) -> None:
+        self._store = store
+        self._clock = clock
+        self._idempotency = idempotency
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def publish(self, publisher_id: str, document: Any, *, idempotency_key: str | None = None) -> Article:
+        """POST /articles: a new article under a fresh id.
+
+        With an idempotency key, a retry with the same key and document returns the article
+        the first request stored and stores nothing; the same key with another document is refused.
+        """
+        if idempotency_key is None or self._idempotency is None:
+            return self._publish(publisher_id, document)
+        if not 1 <= len(idempotency_key) <= 255 or not idempotency_key.isprintable():
+            raise InvalidRequest(
+                [contract.Violation("/Idempotency-Key", "must be 1 to 255 printable characters")],
+                "The Idempotency-Key header is not valid.",
+            )
+        once = idempotent_function(
+            data_keyword_argument="request",
+            persistence_store=self._idempotency,
+            config=IdempotencyConfig(
+                event_key_jmespath="[publisher_id, idempotency_key]",
+                payload_validation_jmespath="document",
+                expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
+            ),
+            output_serializer=_ARTICLE_SERIALIZER,
+        )(self._publish_request)
+        try:
+            return once(request={"publisher_id": publisher_id, "idempotency_key": idempotency_key, "document": document})
+        except IdempotencyValidationError:
+            raise IdempotencyKeyReused(
+                "This Idempotency-Key was already used with a different article; use a new key."
+            ) from None
+        except IdempotencyAlreadyInProgressError:
+            raise RequestInProgress("A request with this Idempotency-Key is still in progress; retry shortly.") from None
+
+    def _publish_request(self, request: dict[str, Any]) -> Article:
+        return self._publish(request["publisher_id"], request["document"])
+
+    def _publish(self, publisher_id: str, document: Any) -> Article:
+        _require_valid(document)
+        article = self._build(publisher_id, new_article_id(), document, previous=None)
+        return self._write(article, previous=None)
+
+    def put(
+        self,
+        publisher_id: str,
+        article_id: str,
+        document: Any,
+        *,
+        if_match: str | None = None,
+        if_none_match: str | None = None,
+    ) -> PutResult:
+        """PUT /articles/{id}: create or replace under the publisher's own id."""
+        _require_valid_id(article_id)
+        _require_valid(document)
+        previous = self._owned_or_none(publisher_id, article_id)
+        live = previous if previous is not None and previous.status != RETRACTED else None
+        _check_preconditions(live, if_match=if_match, if_none_match=if_none_match)
+        article = self._build(publisher_id, article_id, document, previous=previous)
+        if live is not None and live.content_hash == article.content_hash:
+            return PutResult(live, created=False)
+        return PutResult(self._write(article, previous=previous), created=live is None)
+
+    def retract(self, publisher_id: str, article_id: str, *, if_match: str | None = None) -> None:
+        """DELETE /articles/{id}: gone from listings and feeds; the stored bodies stay in S3."""
+        _require_valid_id(article_id)
+        previous = self._owned_or_none(publisher_id, article_id)
+        if previous is None:
+            raise NotFound(f"No article {article_id}.")
+        if previous.status == RETRACTED:
+            return  # DELETE is idempotent for the owner
+        _check_preconditions(previous, if_match=if_match, if_none_match=None)
+        now = isoformat(self._clock())
+        retracted = previous.with_changes(
+            status=RETRACTED, version=previous.version + 1, updated_at=now, retracted_at=now
+        )
+        self._write(retracted, previous=previous)
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def read(self, requester_id: str | None, article_id: str) -> Article:
+        _require_valid_id(article_id)
+        article = self._store.get(article_id)
+        if article is None or not article.visible_to(requester_id, isoformat(self._clock())):
+            raise NotFound(f"No article {article_id}.")
+        return article
+
+    def list(self, requester_id: str, query: dict[str, Any]) -> Page:
+        """GET /articles: public articles newest first, or the requester's own with publisher=me."""
+        found = contract.violations("article-list-query", query)
+        if found:
+            raise InvalidRequest(found, "The query parameters are not valid.")
+        limit = int(query.get("limit", DEFAULT_PAGE_SIZE))
+        cursor = query.get("cursor")
+        try:
+            if query.get("publisher") == "me":
+                return self._store.list_by_publisher(requester_id, limit=limit, cursor=cursor)
+            category = category_slug(query["category"]) if "category" in query else None
+            return self._store.list_public(
+                category=category, now=isoformat(self._clock()), limit=limit, cursor=cursor
+            )
+        except InvalidCursor:
+            raise InvalidRequest(
+                [contract.Violation("/cursor", "is not a cursor this listing issued")],
+                "The query parameters are not valid.",
+            ) from None
+
+    # -- internals ----------------------------------------------------------------------------
+
+    def _owned_or_none(self, publisher_id: str, article_id: str) -> Article | None:
+        existing = self._store.get(article_id, with_body=False)
+        if existing is not None and existing.publisher_id != publisher_id:
+            # Someone else's id: answer as if it did not exist, so ids do not leak.
+            raise NotFound(f"No article {article_id}.")
+        return existing
+
+    def _build(self, publisher_id: str, article_id: str, document: dict[str, Any], previous: Article | None) -> Article:
+        now = self._clock()
+        stamp = isoformat(now)
+        published_at = document.get("published_at")
+        return Article(
+            id=article_id,
+            publisher_id=publisher_id,
+            version=(previous.version + 1) if previous else 1,
+            status=document.get("status", PUBLISHED),
+            title=document["title"],
+            categories=tuple(document["categories"]),
+            published_at=isoformat(datetime.fromisoformat(published_at.upper())) if published_at else stamp,
+            created_at=previous.created_at if previous else stamp,
+            updated_at=stamp,
+            content_hash=content_hash(document),
+            extras={name: document[name] for name in OPTIONAL_FIELDS if name in document},
+            body_markdown=document["body"],
+            body_html=render_body(document["body"]),
+        )
+
+    def _write(self, article: Article, previous: Article | None) -> Article:
+        try:
+            return self._store.save(article, previous)
+        except VersionConflict:
+            raise EditConflict(
+                f"Article {article.id} was changed by another request; read it again and retry."
+            ) from None
+
+
+def _article_to_dict(article: Article) -> dict[str, Any]:
+    values = article.metadata()
+    values["body_markdown"] = article.body_markdown
+    values["body_html"] = article.body_html
+    return values
+
+
+def _article_from_dict(values: dict[str, Any]) -> Article:
+    return Article(**{**values, "categories": tuple(values["categories"])})
+
+
+_ARTICLE_SERIALIZER = CustomDictSerializer(to_dict=_article_to_dict, from_dict=_article_from_dict)
+
+
+def new_article_id() -> str:
+    """32 hex characters, unguessable (128 random bits)."""
+    return secrets.token_hex(16)
+
+
+def _require_valid(document: Any) -> None:
+    found = contract.violations("article", document)
+    if found:
+        raise InvalidRequest(found, f"The article has {len(found)} invalid field{'s' if len(found) != 1 else ''}.")
+
+
+def _require_valid_id(article_id: str) -> None:
+    found = contract.violations("article-path", {"id": article_id})
+    if found:
+        raise InvalidRequest(found, "The article id in the path is not valid.")
+
+
+def _check_preconditions(current: Article | None, *, if_match: str | None, if_none_match: str | None) -> None:
+    if if_match is not None:
+        tags = _entity_tags(if_match)
+        if current is None or ("*" not in tags and current.etag not in tags):
+            raise PreconditionFailed("If-Match does not match the article's current ETag.")
+    if if_none_match is not None:
+        tags = _entity_tags(if_none_match)
+        if current is not None and ("*" in tags or current.etag in tags):
+            raise PreconditionFailed("If-None-Match matched the article's current ETag.")
+
+
+def _entity_tags(header: str) -> Sequence[str]:
+    return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
+
+
+__all__ = ["ArticleService", "Page", "PutResult", "VersionConflict", "InvalidCursor", "DRAFT"]

@@ -1,0 +1,45 @@
+"""Domain failures. The API maps each to one HTTP status in one place (syndicate.api.problems)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from syndicate.contract import Violation
+
+
+class DomainError(Exception):
+    """A request the domain refuses; the message is safe to show to the client."""
+
+
+class InvalidRequest(DomainError):
+    def __init__(self, violations: Sequence[Violation], detail: str = "The request does not follow the contract.") -> None:
+        super().__init__(detail)
+        self.violations = list(violations)
+
+
+class NotFound(DomainError):
+    pass
+
+
+class PreconditionFailed(DomainError):
+    """If-Match / If-None-Match did not hold."""
+
+
+class EditConflict(DomainError):
+    """Another writer changed the resource between our read and our write."""
+
+
+class IdempotencyKeyReused(DomainError):
+    """The same Idempotency-Key came with a different request."""
+
+
+class RequestInProgress(DomainError):
+    """A request with the same Idempotency-Key is still being processed."""
+
+
+class Unauthorized(DomainError):
+    pass
+
+
+class TooManyRequests(DomainError):
+    pass

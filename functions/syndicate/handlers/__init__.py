@@ -1,0 +1,1 @@
+"""One module per Lambda function. Each is thin: decorators, parse, one call, map to a response."""

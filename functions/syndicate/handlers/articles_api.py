@@ -1,0 +1,126 @@
+"""ArticlesApiFunction: the publisher API (/articles), behind the publisher authorizer."""
+
+from __future__ import annotations
+
+import json
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from syndicate import dependencies
+from syndicate.api import problems
+from syndicate.api.requests import header, json_body
+from syndicate.articles.model import Article
+from syndicate.errors import Unauthorized
+from syndicate.observability import logger, metrics, tracer
+from syndicate.settings import article_settings
+
+app = APIGatewayRestResolver()
+problems.register(app)
+
+ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+COLLECTION_METHODS = ["GET", "POST"]
+ITEM_METHODS = ["GET", "PUT", "DELETE"]
+
+
+def requester() -> str:
+    """The publisher the authorizer resolved the API key to."""
+    publisher_id = (app.current_event.request_context.authorizer or {}).get("publisher_id")
+    if not publisher_id:
+        raise Unauthorized("Send your API key as Authorization: Bearer <key>.")
+    return publisher_id
+
+
+def request_document() -> object:
+    event = app.current_event
+    return json_body(event.headers, event.body, event.is_base64_encoded)
+
+
+def article_response(article: Article, status: int = 200) -> Response:
+    site_url = article_settings().site_url
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(article.resource(site_url), ensure_ascii=False),
+        headers={
+            "ETag": article.etag,
+            "Location": f"/articles/{article.id}",
+            "Cache-Control": "private, no-cache",
+        },
+    )
+
+
+@app.post("/articles")
+def create_article() -> Response:
+    article = dependencies.article_service().publish(
+        requester(), request_document(), idempotency_key=header(app.current_event.headers, "Idempotency-Key")
+    )
+    metrics.add_metric(name="ArticlesPublished", unit=MetricUnit.Count, value=1)
+    return article_response(article, 201)
+
+
+@app.get("/articles")
+def list_articles() -> Response:
+    page = dependencies.article_service().list(requester(), dict(app.current_event.query_string_parameters or {}))
+    site_url = article_settings().site_url
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=json.dumps(
+            {"articles": [article.resource(site_url) for article in page.articles], "cursor": page.cursor},
+            ensure_ascii=False,
+        ),
+        headers={"Cache-Control": "private, no-cache"},
+    )
+
+
+@app.get("/articles/<article_id>")
+def get_article(article_id: str) -> Response:
+    article = dependencies.article_service().read(requester(), article_id)
+    if_none_match = header(app.current_event.headers, "If-None-Match")
+    if if_none_match and article.etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]:
+        return Response(status_code=304, headers={"ETag": article.etag}, body="")
+    return article_response(article)
+
+
+@app.put("/articles/<article_id>")
+def put_article(article_id: str) -> Response:
+    headers = app.current_event.headers
+    result = dependencies.article_service().put(
+        requester(),
+        article_id,
+        request_document(),
+        if_match=header(headers, "If-Match"),
+        if_none_match=header(headers, "If-None-Match"),
+    )
+    if result.created:
+        metrics.add_metric(name="ArticlesPublished", unit=MetricUnit.Count, value=1)
+    return article_response(result.article, 201 if result.created else 200)
+
+
+@app.delete("/articles/<article_id>")
+def retract_article(article_id: str) -> Response:
+    dependencies.article_service().retract(
+        requester(), article_id, if_match=header(app.current_event.headers, "If-Match")
+    )
+    metrics.add_metric(name="ArticlesRetracted", unit=MetricUnit.Count, value=1)
+    return Response(status_code=204, body="")
+
+
+@app.route("/articles", method=[m for m in ALL_METHODS if m not in COLLECTION_METHODS])
+def articles_other_method() -> Response:
+    raise problems.method_not_allowed(COLLECTION_METHODS)
+
+
+@app.route("/articles/<article_id>", method=[m for m in ALL_METHODS if m not in ITEM_METHODS])
+def article_other_method(article_id: str) -> Response:
+    raise problems.method_not_allowed(ITEM_METHODS)
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    return app.resolve(event, context)

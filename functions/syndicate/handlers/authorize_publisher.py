@@ -1,0 +1,39 @@
+"""PublisherAuthorizerFunction: API Gateway REQUEST authorizer, API key -> publisher id.
+
+The result is cached by API Gateway per Authorization header, so the policy allows every
+method of the stage, not just the one being called.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.utilities.data_classes import event_source
+from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
+    APIGatewayAuthorizerRequestEvent,
+    APIGatewayAuthorizerResponse,
+)
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from syndicate import dependencies
+from syndicate.api.requests import header
+from syndicate.observability import logger, tracer
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@event_source(data_class=APIGatewayAuthorizerRequestEvent)
+def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict:
+    publisher = dependencies.publisher_directory().resolve(header(event.headers, "Authorization"))
+    if publisher is None:
+        # API Gateway answers 401 (and our UNAUTHORIZED gateway response) for exactly this message.
+        raise Exception("Unauthorized")  # noqa: TRY002 - the contract of a Lambda authorizer
+    arn = event.parsed_arn
+    policy = APIGatewayAuthorizerResponse(
+        principal_id=publisher.publisher_id,
+        context={"publisher_id": publisher.publisher_id},
+        region=arn.region,
+        aws_account_id=arn.aws_account_id,
+        api_id=arn.api_id,
+        stage=arn.stage,
+    )
+    policy.allow_all_routes()
+    return policy.asdict()

@@ -1,0 +1,261 @@
+"""ArticleStore: article bodies in S3, metadata in DynamoDB.
+
+Table layout (keys and indexes are declared in template.yaml, ``ArticlesTable``):
+
+* article item      ``pk=ARTICLE#{id}``, ``sk=ARTICLE``: the metadata, the S3 version of the body.
+* category item     ``pk=ARTICLE#{id}``, ``sk=CATEGORY#{slug}``: a copy of the metadata, one per
+  category of a published article, so a category listing is one Query.
+
+Sparse indexes, all sorted by ``position`` = ``{published_at}#{id}``:
+
+* ``Timeline``     partition ``timeline`` = "public" on published article items.
+* ``ByCategory``   partition ``category`` = slug on category items.
+* ``ByPublisher``  partition ``publisher_listing`` = publisher id on article items not retracted.
+
+Scheduled articles are in the indexes from the start; readers cut the range at "now".
+
+A write puts the body into the versioned bucket first, then commits every item in one
+DynamoDB transaction conditioned on the version it replaces. Readers follow the version id
+recorded in DynamoDB, so a crash between the two writes leaves only an unreferenced S3 object
+version, never a visible half-article; a lost race fails the condition and changes nothing.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from syndicate.articles.model import PUBLISHED, RETRACTED, Article
+from syndicate.articles.service import InvalidCursor, Page, VersionConflict
+from syndicate.storage.clients import client
+
+PUBLIC = "public"
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+INDEX_KEYS = {
+    "Timeline": ("timeline", "position"),
+    "ByCategory": ("category", "position"),
+    "ByPublisher": ("publisher_listing", "position"),
+}
+
+
+def article_key(article_id: str) -> dict[str, str]:
+    return {"pk": f"ARTICLE#{article_id}", "sk": "ARTICLE"}
+
+
+def body_key(article_id: str) -> str:
+    return f"articles/{article_id}/body.json"
+
+
+class ArticleStore:
+    def __init__(self, table_name: str, bucket_name: str) -> None:
+        self.table_name = table_name
+        self.bucket_name = bucket_name
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get(self, article_id: str, *, with_body: bool = True) -> Article | None:
+        response = client("dynamodb").get_item(
+            TableName=self.table_name, Key=_marshal(article_key(article_id)), ConsistentRead=True
+        )
+        if "Item" not in response:
+            return None
+        article = _article_from_item(_unmarshal(response["Item"]))
+        return self.with_body(article) if with_body else article
+
+    def with_body(self, article: Article) -> Article:
+        """The article with the body its metadata points at (that S3 version, not the newest)."""
+        if article.body_version is None:
+            return article
+        response = client("s3").get_object(
+            Bucket=self.bucket_name, Key=body_key(article.id), VersionId=article.body_version
+        )
+        body = json.loads(response["Body"].read())
+        return article.with_changes(body_markdown=body["markdown"], body_html=body["html"])
+
+    def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Page:
+        index = "ByCategory" if category else "Timeline"
+        partition, sort = INDEX_KEYS[index]
+        return self._query(
+            index,
+            condition=f"#p = :p AND #s < :cutoff",
+            names={"#p": partition, "#s": sort},
+            values={":p": category or PUBLIC, ":cutoff": f"{now}#~"},
+            limit=limit,
+            cursor=cursor,
+        )
+
+    def list_by_publisher(self, publisher_id: str, *, limit: int, cursor: str | None) -> Page:
+        return self._query(
+            "ByPublisher",
+            condition="#p = :p",
+            names={"#p": "publisher_listing"},
+            values={":p": publisher_id},
+            limit=limit,
+            cursor=cursor,
+        )
+
+    def _query(self, index: str, *, condition: str, names: dict, values: dict, limit: int, cursor: str | None) -> Page:
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": _marshal(values),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if cursor:
+            request["ExclusiveStartKey"] = _decode_cursor(cursor, index)
+        response = client("dynamodb").query(**request)
+        articles = [_article_from_item(_unmarshal(item)) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return Page(articles, _encode_cursor(_unmarshal(last), index) if last else None)
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def save(self, article: Article, previous: Article | None) -> Article:
+        new_body = article.body_markdown is not None
+        if new_body:
+            article = article.with_changes(body_version=self._put_body(article))
+        try:
+            client("dynamodb").transact_write_items(TransactItems=self._transaction(article, previous))
+        except ClientError as error:
+            if new_body:
+                self._forget_body(article.id, article.body_version)
+            if _is_condition_failure(error):
+                raise VersionConflict(article.id) from error
+            raise
+        return article
+
+    def _put_body(self, article: Article) -> str:
+        response = client("s3").put_object(
+            Bucket=self.bucket_name,
+            Key=body_key(article.id),
+            Body=json.dumps({"markdown": article.body_markdown, "html": article.body_html}).encode("utf-8"),
+            ContentType="application/json",
+            ServerSideEncryption="AES256",
+        )
+        return response["VersionId"]
+
+    def _forget_body(self, article_id: str, version_id: str | None) -> None:
+        """Best effort: an unreferenced body version is harmless, so a failure here is ignored."""
+        if version_id is None:
+            return
+        try:
+            client("s3").delete_object(Bucket=self.bucket_name, Key=body_key(article_id), VersionId=version_id)
+        except ClientError:
+            pass
+
+    def _transaction(self, article: Article, previous: Article | None) -> list[dict]:
+        item = {**article_key(article.id), **_item_from_article(article)}
+        if article.status == PUBLISHED:
+            item["timeline"] = PUBLIC
+        if article.status != RETRACTED:
+            item["publisher_listing"] = article.publisher_id
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": _marshal(item)}
+        if previous is None:
+            put["ConditionExpression"] = "attribute_not_exists(pk)"
+        else:
+            put["ConditionExpression"] = "version = :expected"
+            put["ExpressionAttributeValues"] = _marshal({":expected": previous.version})
+        operations: list[dict] = [{"Put": put}]
+
+        listed = set(article.category_slugs) if article.status == PUBLISHED else set()
+        was_listed = set(previous.category_slugs) if previous and previous.status == PUBLISHED else set()
+        copy = _item_from_article(article)
+        for slug in sorted(listed):
+            category_item = {
+                "pk": f"ARTICLE#{article.id}",
+                "sk": f"CATEGORY#{slug}",
+                "category": slug,
+                **copy,
+            }
+            operations.append({"Put": {"TableName": self.table_name, "Item": _marshal(category_item)}})
+        for slug in sorted(was_listed - listed):
+            key = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}"}
+            operations.append({"Delete": {"TableName": self.table_name, "Key": _marshal(key)}})
+        return operations
+
+
+def _item_from_article(article: Article) -> dict[str, Any]:
+    item = article.metadata()
+    item["position"] = article.position
+    return {name: value for name, value in item.items() if value is not None and value != {}}
+
+
+def _article_from_item(item: dict[str, Any]) -> Article:
+    return Article(
+        id=item["id"],
+        publisher_id=item["publisher_id"],
+        version=int(item["version"]),
+        status=item["status"],
+        title=item["title"],
+        categories=tuple(item["categories"]),
+        published_at=item["published_at"],
+        created_at=item["created_at"],
+        updated_at=item["updated_at"],
+        content_hash=item["content_hash"],
+        extras=_plain(item.get("extras") or {}),
+        retracted_at=item.get("retracted_at"),
+        body_version=item.get("body_version"),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; the API speaks JSON."""
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _plain(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_plain(inner) for inner in value]
+    return value
+
+
+def _marshal(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(value) for key, value in values.items()}
+
+
+def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _encode_cursor(key: dict[str, Any], index: str) -> str:
+    payload = json.dumps({"i": index, "k": key}, separators=(",", ":"), sort_keys=True)
+    return base64.urlsafe_b64encode(payload.encode("utf-8")).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(cursor: str, index: str) -> dict[str, Any]:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError):
+        raise InvalidCursor(cursor) from None
+    expected = {"pk", "sk", *INDEX_KEYS[index]}
+    key = payload.get("k") if isinstance(payload, dict) else None
+    if (
+        payload.get("i") != index
+        or not isinstance(key, dict)
+        or set(key) != expected
+        or not all(isinstance(value, str) and len(value) < 512 for value in key.values())
+    ):
+        raise InvalidCursor(cursor)
+    return _marshal(key)
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    code = error.response.get("Error", {}).get("Code", "")
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code == "TransactionCanceledException":
+        reasons = error.response.get("CancellationReasons") or []
+        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons) or not reasons
+    return False

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from moto import mock_aws
+
+from syndicate import dependencies
+from syndicate.clock import system_clock
+from tests.support.clock import FakeClock
+from tests.support.stack import Stack, build_stack
+
+# Fake credentials before any client exists; nothing here may reach a real AWS endpoint.
+for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+    os.environ.pop(_name, None)
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_DEFAULT_REGION="us-east-1",
+    POWERTOOLS_TRACE_DISABLED="true",
+    POWERTOOLS_METRICS_NAMESPACE="Syndicate",
+    POWERTOOLS_SERVICE_NAME="syndicate",
+    POWERTOOLS_DEV="false",
+)
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    fake = FakeClock()
+    dependencies.use_clock(fake)
+    yield fake
+    dependencies.use_clock(system_clock)
+
+
+@pytest.fixture
+def aws():
+    with mock_aws():
+        dependencies.forget()
+        yield
+    dependencies.forget()
+
+
+@pytest.fixture
+def stack(aws, clock) -> Stack:
+    """Every resource of template.yaml on moto, with names unique to this test."""
+    return build_stack(prefix=f"t{uuid.uuid4().hex[:8]}")

@@ -1,0 +1,279 @@
+"""The publisher API, driven through its handler with API Gateway events, on moto."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.support import events
+
+
+def seed() -> dict:
+    return events.article("photo-of-the-day")
+
+
+def test_seed_article_round_trips_intact(articles_api):
+    created = articles_api("POST", "/articles", body=seed())
+
+    assert created.status == 201
+    article_id = created.json["id"]
+    assert created.header("Location") == f"/articles/{article_id}"
+    assert created.header("ETag")
+    fetched = articles_api("GET", f"/articles/{article_id}")
+    assert fetched.status == 200
+    stored = fetched.json
+    for field, value in seed().items():
+        assert stored[field] == value, field
+    assert stored["version"] == 1
+    assert stored["publisher_id"] == "pub_alice"
+    assert stored["url"] == seed()["canonical_url"]
+    assert "<h2>Overview: A historic approach to the International Space Station</h2>" in stored["body_html"]
+    assert fetched.header("ETag") == created.header("ETag")
+
+
+def test_post_answers_with_the_stored_article_and_its_timestamps(articles_api, clock):
+    clock.set("2025-12-17T10:00:00Z")
+    document = {k: v for k, v in seed().items() if k != "published_at"}
+
+    created = articles_api("POST", "/articles", body=document)
+
+    assert created.json["created_at"] == "2025-12-17T10:00:00Z"
+    assert created.json["updated_at"] == created.json["created_at"]
+    assert created.json["published_at"] == created.json["created_at"]
+
+
+def test_published_at_is_normalised_to_utc(articles_api):
+    document = events.article("mars-sample-return-scheduled")
+    created = articles_api("POST", "/articles", body=document)
+    assert created.json["published_at"] == "2030-03-01T14:00:00Z"
+
+
+@pytest.mark.parametrize("name", events.invalid_article_names())
+def test_every_invalid_example_gets_the_right_problem(articles_api, name):
+    example = events.load(f"articles/invalid/{name}.json")
+    headers = {"Content-Type": example["content_type"]} if "content_type" in example else None
+    if "raw" in example:
+        answer = articles_api("POST", "/articles", raw_body=example["raw"], headers=headers)
+    else:
+        answer = articles_api("POST", "/articles", body=example["request"], headers=headers)
+
+    assert answer.status == example["expect"]["status"]
+    assert answer.header("Content-Type") == "application/problem+json"
+    problem = answer.json
+    assert {"type", "title", "status", "detail"} <= set(problem)
+    assert problem["status"] == answer.status
+    assert answer.pointers == example["expect"]["pointers"]
+    assert "Traceback" not in answer.body
+    assert articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"] == []
+
+
+def test_body_over_one_megabyte_is_413(articles_api):
+    document = {**seed(), "body": "x" * (1024 * 1024 + 1)}
+    answer = articles_api("POST", "/articles", raw_body=json.dumps(document))
+    assert answer.status == 413
+    assert answer.header("Content-Type") == "application/problem+json"
+
+
+def test_base64_encoded_body_is_accepted(articles_api):
+    answer = articles_api("POST", "/articles", raw_body=json.dumps(seed()).encode("utf-8"))
+    assert answer.status == 201
+
+
+def test_request_without_publisher_is_401(articles_api):
+    answer = articles_api.as_publisher(None)("GET", "/articles")
+    assert answer.status == 401
+    assert answer.header("Content-Type") == "application/problem+json"
+
+
+def test_unknown_route_is_404_and_wrong_method_is_405(articles_api):
+    unknown = articles_api("GET", "/nowhere")
+    assert unknown.status == 404
+    assert unknown.header("Content-Type") == "application/problem+json"
+
+    wrong = articles_api("PATCH", "/articles/abc")
+    assert wrong.status == 405
+    assert wrong.header("Allow") == "GET, PUT, DELETE"
+    assert articles_api("DELETE", "/articles").status == 405
+
+
+def test_same_idempotency_key_and_body_replays_the_first_response(articles_api):
+    key = {"Idempotency-Key": "retry-me-1"}
+    first = articles_api("POST", "/articles", body=seed(), headers=key)
+    second = articles_api("POST", "/articles", body=seed(), headers=key)
+
+    assert first.status == second.status == 201
+    assert second.json == first.json
+    assert second.header("ETag") == first.header("ETag")
+    assert len(articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]) == 1
+
+
+def test_same_idempotency_key_with_a_different_body_is_422(articles_api):
+    key = {"Idempotency-Key": "retry-me-2"}
+    articles_api("POST", "/articles", body=seed(), headers=key)
+
+    answer = articles_api("POST", "/articles", body={**seed(), "title": "Another"}, headers=key)
+
+    assert answer.status == 422
+    assert answer.json["type"].endswith("/idempotency-key-reused")
+    assert len(articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]) == 1
+
+
+def test_idempotency_keys_are_per_publisher(articles_api):
+    key = {"Idempotency-Key": "shared-key"}
+    alice = articles_api("POST", "/articles", body=seed(), headers=key)
+    bob = articles_api.as_publisher("pub_bob")("POST", "/articles", body=seed(), headers=key)
+    assert bob.status == 201
+    assert bob.json["id"] != alice.json["id"]
+
+
+def test_put_creates_then_replaces_under_the_publishers_id(articles_api):
+    created = articles_api("PUT", "/articles/potd-2025-12-17", body=seed())
+    assert created.status == 201
+    assert created.json["id"] == "potd-2025-12-17"
+
+    replaced = articles_api("PUT", "/articles/potd-2025-12-17", body={**seed(), "title": "Updated title"})
+    assert replaced.status == 200
+    assert replaced.json["version"] == 2
+    assert replaced.json["created_at"] == created.json["created_at"]
+    assert articles_api("GET", "/articles/potd-2025-12-17").json["title"] == "Updated title"
+
+
+def test_identical_put_changes_nothing(articles_api):
+    first = articles_api("PUT", "/articles/potd", body=seed())
+    again = articles_api("PUT", "/articles/potd", body=seed())
+    assert again.status == 200
+    assert again.json["version"] == 1
+    assert again.header("ETag") == first.header("ETag")
+
+
+def test_put_with_stale_if_match_is_412_and_changes_nothing(articles_api):
+    first = articles_api("PUT", "/articles/potd", body=seed())
+    articles_api("PUT", "/articles/potd", body={**seed(), "title": "Second"}, headers={"If-Match": first.header("ETag")})
+
+    stale = articles_api("PUT", "/articles/potd", body={**seed(), "title": "Third"}, headers={"If-Match": first.header("ETag")})
+
+    assert stale.status == 412
+    assert articles_api("GET", "/articles/potd").json["title"] == "Second"
+
+
+def test_put_with_if_none_match_star_only_creates(articles_api):
+    assert articles_api("PUT", "/articles/potd", body=seed(), headers={"If-None-Match": "*"}).status == 201
+    assert articles_api("PUT", "/articles/potd", body=seed(), headers={"If-None-Match": "*"}).status == 412
+
+
+def test_invalid_article_id_in_path_is_422_with_pointer(articles_api):
+    answer = articles_api("PUT", "/articles/-bad id", body=seed())
+    assert answer.status == 422
+    assert answer.pointers == ["/id"]
+
+
+def test_get_with_matching_if_none_match_is_304(articles_api):
+    created = articles_api("POST", "/articles", body=seed())
+    answer = articles_api("GET", f"/articles/{created.json['id']}", headers={"If-None-Match": created.header("ETag")})
+    assert answer.status == 304
+    assert answer.body == ""
+
+
+def test_drafts_and_scheduled_articles_are_only_visible_to_their_publisher(articles_api):
+    draft = articles_api("POST", "/articles", body=events.article("lunar-gateway-draft")).json
+    scheduled = articles_api("POST", "/articles", body=events.article("mars-sample-return-scheduled")).json
+    bob = articles_api.as_publisher("pub_bob")
+
+    for article in (draft, scheduled):
+        assert articles_api("GET", f"/articles/{article['id']}").status == 200
+        hidden = bob("GET", f"/articles/{article['id']}")
+        assert hidden.status == 404
+        assert hidden.json["detail"] == articles_api("GET", "/articles/no-such-id").json["detail"].replace("no-such-id", article["id"])
+    assert bob("GET", "/articles").json["articles"] == []
+
+
+def test_scheduled_article_becomes_visible_once_due(articles_api, clock):
+    scheduled = articles_api("POST", "/articles", body=events.article("mars-sample-return-scheduled")).json
+    bob = articles_api.as_publisher("pub_bob")
+    assert bob("GET", f"/articles/{scheduled['id']}").status == 404
+
+    clock.set("2030-03-01T14:00:01Z")
+
+    assert bob("GET", f"/articles/{scheduled['id']}").status == 200
+    assert [a["id"] for a in bob("GET", "/articles").json["articles"]] == [scheduled["id"]]
+
+
+def test_a_publisher_cannot_change_or_retract_anothers_article(articles_api):
+    created = articles_api("PUT", "/articles/alices", body=seed())
+    bob = articles_api.as_publisher("pub_bob")
+
+    assert bob("PUT", "/articles/alices", body={**seed(), "title": "Bob was here"}).status == 404
+    assert bob("DELETE", "/articles/alices").status == 404
+    assert articles_api("GET", "/articles/alices").json["title"] == created.json["title"]
+    assert bob("GET", "/articles/alices").status == 200  # published articles are readable by all
+
+
+def test_retracted_article_is_gone_from_reads_and_listings(articles_api, stack):
+    created = articles_api("POST", "/articles", body=seed()).json
+
+    assert articles_api("DELETE", f"/articles/{created['id']}").status == 204
+
+    assert articles_api("GET", f"/articles/{created['id']}").status == 404
+    assert articles_api("GET", "/articles").json["articles"] == []
+    assert articles_api("GET", "/articles", query={"category": "Space/science journalism"}).json["articles"] == []
+    assert articles_api("DELETE", f"/articles/{created['id']}").status == 204  # idempotent for the owner
+
+
+def test_retraction_keeps_the_body_versions_in_s3(articles_api, stack):
+    import boto3
+
+    created = articles_api("PUT", "/articles/potd", body=seed()).json
+    articles_api("PUT", "/articles/potd", body={**seed(), "body": "Second body."})
+    articles_api("DELETE", "/articles/potd")
+
+    versions = boto3.client("s3").list_object_versions(Bucket=stack.name("ArticleBucket"), Prefix="articles/potd/")
+    assert len(versions.get("Versions", [])) == 2
+    assert created["id"] == "potd"
+
+
+def test_listing_by_category_accepts_name_or_slug(articles_api):
+    articles_api("POST", "/articles", body=seed())
+    articles_api("POST", "/articles", body=events.article("ocean-heatwave-explainer"))
+
+    by_name = articles_api("GET", "/articles", query={"category": "Space/science journalism"}).json["articles"]
+    by_slug = articles_api("GET", "/articles", query={"category": "space-science-journalism"}).json["articles"]
+
+    assert [a["title"] for a in by_name] == [seed()["title"]]
+    assert by_slug == by_name
+
+
+def test_listing_pages_newest_first_with_an_opaque_cursor(articles_api):
+    for day in range(1, 8):
+        articles_api("POST", "/articles", body={**seed(), "title": f"Day {day}", "published_at": f"2025-12-0{day}T08:00:00Z"})
+
+    seen, cursor = [], None
+    pages = 0
+    while True:
+        query = {"limit": "3", **({"cursor": cursor} if cursor else {})}
+        page = articles_api("GET", "/articles", query=query).json
+        seen += [a["title"] for a in page["articles"]]
+        pages += 1
+        cursor = page["cursor"]
+        if not cursor:
+            break
+
+    assert seen == [f"Day {day}" for day in range(7, 0, -1)]
+    assert pages >= 3
+
+
+@pytest.mark.parametrize(
+    "query, pointer",
+    [({"limit": "0"}, "/limit"), ({"limit": "abc"}, "/limit"), ({"cursor": "not-a-cursor"}, "/cursor"),
+     ({"colour": "red"}, "/colour")],
+)
+def test_bad_listing_parameters_are_422_with_pointer(articles_api, query, pointer):
+    answer = articles_api("GET", "/articles", query=query)
+    assert answer.status == 422
+    assert answer.pointers == [pointer]
+
+
+def test_listing_own_articles_includes_drafts(articles_api):
+    articles_api("POST", "/articles", body=events.article("lunar-gateway-draft"))
+    mine = articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]
+    assert [a["status"] for a in mine] == ["draft"]

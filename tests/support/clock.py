@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+
+class FakeClock:
+    """A clock that moves only when a test says so."""
+
+    def __init__(self, start: str = "2025-12-17T10:00:00Z") -> None:
+        self.now = datetime.fromisoformat(start.replace("Z", "+00:00"))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+    def set(self, moment: str) -> None:
+        self.now = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(timezone.utc)

@@ -1,6 +1,7 @@
 """Creating the template's resources on moto (in-process ``mock_aws`` or a moto server).
 
-Every table, index, bucket, queue and secret comes from template.yaml; only names are local.
+Every table, index, bucket, queue, secret and SES identity / configuration set comes from
+template.yaml; only names are local.
 """
 
 from __future__ import annotations
@@ -82,5 +83,23 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         arn = secrets.create_secret(Name=name, SecretString=value)["ARN"]
         names[logical_id] = arn
         resolver.attributes[(logical_id, "Arn")] = arn
+
+    # SES: configuration sets first (an identity may name one), then the sending identities,
+    # which moto treats as verified, so sends from them are accepted.
+    sesv2 = session.client("sesv2")
+    for logical_id, props in tpl.resources(template, "AWS::SES::ConfigurationSet").items():
+        name = props.get("Name") or f"{prefix}-{logical_id}"
+        sesv2.create_configuration_set(ConfigurationSetName=name)
+        names[logical_id] = name
+    for logical_id, props in tpl.resources(template, "AWS::SES::EmailIdentity").items():
+        identity = str(resolver.value(props["EmailIdentity"]))
+        request: dict[str, Any] = {"EmailIdentity": identity}
+        configuration_set = (props.get("ConfigurationSetAttributes") or {}).get("ConfigurationSetName")
+        if configuration_set:
+            request["ConfigurationSetName"] = str(resolver.value(configuration_set))
+        existing = {i["IdentityName"] for i in sesv2.list_email_identities().get("EmailIdentities", [])}
+        if identity not in existing:
+            sesv2.create_email_identity(**request)
+        names[logical_id] = identity
 
     return resolver

@@ -6,7 +6,9 @@ themselves with fakes. Nothing is created at import time.
 
 from __future__ import annotations
 
+import time
 from functools import lru_cache
+from typing import Callable
 
 from syndicate.articles.service import ArticleService
 from syndicate.clock import Clock, system_clock
@@ -16,6 +18,22 @@ from syndicate.storage.articles import ArticleStore
 from syndicate.storage.clients import forget_clients
 from syndicate.storage.idempotency import idempotency_records
 from syndicate.storage.publishers import PublisherStore
+
+# subscriptions and digests
+from syndicate import settings
+from syndicate.digests.delivery import DigestSender
+from syndicate.digests.feedback import FeedbackRecorder
+from syndicate.digests.message import Sender
+from syndicate.digests.rendering import EditionRenderer
+from syndicate.digests.schedule import DigestScheduler
+from syndicate.storage.editions import EditionStore
+from syndicate.storage.mail import SesMailer
+from syndicate.storage.queues import QueueWriter
+from syndicate.storage.secrets import secret_bytes
+from syndicate.storage.subscribers import DeliveryLedger, SubscriberStore
+from syndicate.subscriptions.links import Links
+from syndicate.subscriptions.service import SubscriptionService
+from syndicate.subscriptions.tokens import TokenSigner
 
 
 _clock: Clock = system_clock
@@ -50,10 +68,91 @@ def publisher_directory() -> PublisherDirectory:
     return PublisherDirectory(PublisherStore(publisher_settings().publishers_table), clock())
 
 
+# -- subscriptions and digests ------------------------------------------------------------------
+
+_sleep: Callable[[float], None] = time.sleep
+
+
+def use_sleep(new_sleep: Callable[[float], None]) -> None:
+    """How the SES backoff waits (tests hand in a recorder so nothing sleeps)."""
+    global _sleep
+    _sleep = new_sleep
+    forget()
+
+
+@lru_cache(maxsize=None)
+def subscriber_store() -> SubscriberStore:
+    return SubscriberStore(settings.subscriber_settings().subscribers_table)
+
+
+def token_secret() -> bytes:
+    """The link-token secret (Secrets Manager, cached by Powertools parameters)."""
+    return secret_bytes(settings.token_settings().token_secret_arn)
+
+
+def token_signer() -> TokenSigner:
+    return TokenSigner(token_secret(), clock())
+
+
+@lru_cache(maxsize=None)
+def ses_mailer() -> SesMailer:
+    return SesMailer(settings.mail_settings().configuration_set, sleep=lambda seconds: _sleep(seconds))
+
+
+@lru_cache(maxsize=None)
+def mail_sender() -> Sender:
+    mail = settings.mail_settings()
+    return Sender(mail.sender_email, mail.sender_name, mail.list_id, mail.unsubscribe_mailto)
+
+
+def subscription_service() -> SubscriptionService:
+    return SubscriptionService(subscriber_store(), token_signer(), ses_mailer(), mail_sender(), clock(),
+                               id_secret=token_secret())
+
+
+@lru_cache(maxsize=None)
+def digest_scheduler() -> DigestScheduler:
+    schedule = settings.digest_schedule_settings()
+    return DigestScheduler(
+        subscriber_store(),
+        # Its own ArticleStore: the schedule reads articles but has no idempotency table.
+        ArticleStore(schedule.articles_table, schedule.article_bucket),
+        EditionRenderer(schedule.site_url, schedule.sender_name),
+        EditionStore(schedule.digest_bucket),
+        QueueWriter(schedule.digest_queue_url),
+    )
+
+
+@lru_cache(maxsize=None)
+def digest_sender() -> DigestSender:
+    delivery = settings.digest_delivery_settings()
+    return DigestSender(
+        subscriber_store(),
+        DeliveryLedger(delivery.delivery_ledger_table),
+        ses_mailer(),
+        EditionStore(delivery.digest_bucket),
+        token_signer(),
+        Links(delivery.api_url),
+        mail_sender(),
+        clock(),
+    )
+
+
+def feedback_recorder() -> FeedbackRecorder:
+    return FeedbackRecorder(subscriber_store(), clock(), id_secret=token_secret())
+
+
+_DIGEST_FACTORIES = (subscriber_store, ses_mailer, mail_sender, digest_scheduler, digest_sender)
+_DIGEST_SETTINGS = (settings.subscriber_settings, settings.token_settings, settings.mail_settings, settings.digest_schedule_settings,
+                    settings.digest_delivery_settings)
+
+
 def forget() -> None:
     """Drop every cached service and client (tests: each moto world starts clean)."""
-    for factory in (article_store, article_service, publisher_directory):
+    for factory in (article_store, article_service, publisher_directory, *_DIGEST_FACTORIES):
         factory.cache_clear()
     article_settings.cache_clear()
     publisher_settings.cache_clear()
+    for cached in _DIGEST_SETTINGS:
+        cached.cache_clear()
     forget_clients()

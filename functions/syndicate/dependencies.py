@@ -147,12 +147,17 @@ _DIGEST_SETTINGS = (settings.subscriber_settings, settings.token_settings, setti
                     settings.digest_delivery_settings)
 
 
-def forget() -> None:
-    """Drop every cached service and client (tests: each moto world starts clean)."""
+def forget(*, clients: bool = True) -> None:
+    """Drop every cached service and client (tests: each moto world starts clean).
+
+    ``clients=False`` keeps the boto3 clients (tests switching between functions' environments
+    in one moto world: building clients is the slow part).
+    """
     for factory in (article_store, article_service, publisher_directory, *_DIGEST_FACTORIES):
         factory.cache_clear()
     article_settings.cache_clear()
     publisher_settings.cache_clear()
     for cached in _DIGEST_SETTINGS:
         cached.cache_clear()
-    forget_clients()
+    if clients:
+        forget_clients()

@@ -6,6 +6,7 @@ import copy
 import json
 from typing import Any
 
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.awsrequest import AWSResponse
 
 from syndicate.storage.clients import client
@@ -61,6 +62,14 @@ class MailingWorld:
         assert self.subscribe(email, cadence, categories).status == 202
         assert self.follow(self.confirmation_link(email)).status == 200
 
+    def token_for(self, email: str, purpose: str) -> str:
+        """A genuine link token, as the functions would sign it."""
+        from syndicate import dependencies
+        from syndicate.subscriptions.model import subscriber_id
+
+        self.functions.activate("SubscriptionsApiFunction")
+        return dependencies.token_signer().issue(purpose, subscriber_id(dependencies.token_secret(), email))
+
     # -- publisher ----------------------------------------------------------------------------
 
     def publish(self, document: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
@@ -112,7 +121,11 @@ class MailingWorld:
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
             if not messages:
                 break
-            response = self.functions.invoke("SendDigestsFunction", self.sqs_event(messages), context or SenderContext())
+            try:
+                response = self.functions.invoke("SendDigestsFunction", self.sqs_event(messages), context or SenderContext())
+            except BatchProcessingError as error:
+                # Every record failed: the invocation fails and SQS gives the whole batch back.
+                response = {"error": str(error), "batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
             responses.append(response)
             failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
             for message in messages:
@@ -135,17 +148,23 @@ class MailingWorld:
         return self.functions.invoke("RecordMailFeedbackFunction", json.loads(text))
 
 
-class SesThrottle:
-    """Makes SES answer TooManyRequestsException to chosen SendEmail calls (1-based)."""
+class SesFaults:
+    """Faults injected into SES SendEmail calls (numbered from 1), on the real moto client.
 
-    def __init__(self, calls: set[int], code: str = "TooManyRequestsException") -> None:
-        self.calls = calls
+    ``throttle``: those calls are answered TooManyRequestsException before reaching SES.
+    ``crash_after``: those calls reach SES (the mail is sent) and then the process "dies".
+    """
+
+    def __init__(self, throttle: set[int] = frozenset(), crash_after: set[int] = frozenset(),
+                 code: str = "TooManyRequestsException") -> None:
+        self.throttle = set(throttle)
+        self.crash_after = set(crash_after)
         self.code = code
-        self.seen = 0
+        self.calls = 0
 
-    def __call__(self, **kwargs: Any) -> Any:
-        self.seen += 1
-        if self.seen not in self.calls:
+    def before_call(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls not in self.throttle:
             return None
         response = AWSResponse("https://email.us-east-1.amazonaws.com", 429, {}, None)
         return response, {
@@ -153,18 +172,27 @@ class SesThrottle:
             "ResponseMetadata": {"HTTPStatusCode": 429},
         }
 
-    def install(self, monkeypatch: Any) -> "SesThrottle":
+    def after_call(self, **kwargs: Any) -> None:
+        if self.calls in self.crash_after:
+            raise SenderCrashed(f"the sender died right after SES accepted call {self.calls}")
+
+    def install(self, monkeypatch: Any) -> "SesFaults":
         from syndicate.storage import mail
 
         real = mail.client
         hooked: set[int] = set()
 
-        def client_with_throttle(service: str, **options: Any) -> Any:
+        def client_with_faults(service: str, **options: Any) -> Any:
             created = real(service, **options)
             if service == "sesv2" and id(created) not in hooked:
-                created.meta.events.register("before-call.sesv2.SendEmail", self)
+                created.meta.events.register("before-call.sesv2.SendEmail", self.before_call)
+                created.meta.events.register("after-call.sesv2.SendEmail", self.after_call)
                 hooked.add(id(created))
             return created
 
-        monkeypatch.setattr(mail, "client", client_with_throttle)
+        monkeypatch.setattr(mail, "client", client_with_faults)
         return self
+
+
+class SenderCrashed(RuntimeError):
+    """Stands for the process dying: an outcome the sender cannot know."""

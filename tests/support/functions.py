@@ -24,7 +24,7 @@ class Functions:
             self._monkeypatch.delenv(name, raising=False)
         for name, value in self._environments[function].items():
             self._monkeypatch.setenv(name, value)
-        dependencies.forget()
+        dependencies.forget(clients=False)
 
     def invoke(self, function: str, event: dict[str, Any], context: Any = None) -> Any:
         self.activate(function)

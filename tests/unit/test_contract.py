@@ -54,3 +54,8 @@ def test_bcp47_language_tags():
     for tag in ("en", "en-GB", "pt-BR", "zh-Hant", "es-419", "sr-Latn-RS"):
         assert contract.violations("article", {**valid(), "language": tag}) == [], tag
     assert contract.violations("article", {**valid(), "language": "english"}) != []
+
+
+def test_uri_format_is_checked_beyond_the_scheme_pattern():
+    found = contract.violations("article", {**valid(), "canonical_url": "https://exa mple.com/a b"})
+    assert [(v.pointer, v.message) for v in found] == [("/canonical_url", "must be a valid absolute URI")]

@@ -21,7 +21,7 @@ from syndicate.observability import logger, tracer
 @tracer.capture_lambda_handler
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict:
-    publisher = dependencies.publisher_directory().resolve(event.get_header_value("Authorization", case_sensitive=False))
+    publisher = dependencies.publisher_directory().resolve(event.headers.get("Authorization"))
     if publisher is None:
         # API Gateway answers 401 (and our UNAUTHORIZED gateway response) for exactly this message.
         raise Exception("Unauthorized")  # noqa: TRY002 - the contract of a Lambda authorizer

@@ -1,39 +1,35 @@
 """The composition root: domain services wired to their stores, built once per container, lazily.
 
 Handlers ask here for what they need; tests either call these (on moto) or build the services
-themselves with fakes. Nothing is created at import time.
+themselves with fakes. Nothing is created at import time, and each factory imports only what
+its service needs, so a function does not load (at cold start) the code of another's domain.
 """
 
 from __future__ import annotations
 
 import time
 from functools import lru_cache
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from syndicate.articles.service import ArticleService
 from syndicate.clock import Clock, system_clock
-from syndicate.publishers.keys import PublisherDirectory
-from syndicate.settings import article_settings, publisher_settings
-from syndicate.storage.articles import ArticleStore
-from syndicate.storage.clients import forget_clients
-from syndicate.storage.idempotency import idempotency_records
-from syndicate.storage.publishers import PublisherStore
-
-# subscriptions and digests
 from syndicate import settings
-from syndicate.digests.delivery import DigestSender
-from syndicate.digests.feedback import FeedbackRecorder
-from syndicate.digests.message import Sender
-from syndicate.digests.rendering import EditionRenderer
-from syndicate.digests.schedule import DigestScheduler
-from syndicate.storage.editions import EditionStore
-from syndicate.storage.mail import SesMailer
-from syndicate.storage.queues import QueueWriter
-from syndicate.storage.secrets import secret_bytes
-from syndicate.storage.subscribers import DeliveryLedger, SubscriberStore
-from syndicate.subscriptions.links import Links
-from syndicate.subscriptions.service import SubscriptionService
-from syndicate.subscriptions.tokens import TokenSigner
+from syndicate.settings import article_settings, publisher_settings
+from syndicate.storage.clients import forget_clients
+
+if TYPE_CHECKING:
+    from syndicate.articles.service import ArticleService
+    from syndicate.publishers.keys import PublisherDirectory
+    from syndicate.storage.articles import ArticleStore
+
+    # subscriptions and digests
+    from syndicate.digests.delivery import DigestSender
+    from syndicate.digests.feedback import FeedbackRecorder
+    from syndicate.digests.message import Sender
+    from syndicate.digests.schedule import DigestScheduler
+    from syndicate.storage.mail import SesMailer
+    from syndicate.storage.subscribers import SubscriberStore
+    from syndicate.subscriptions.service import SubscriptionService
+    from syndicate.subscriptions.tokens import TokenSigner
 
 
 _clock: Clock = system_clock
@@ -51,20 +47,28 @@ def use_clock(new_clock: Clock) -> None:
 
 
 @lru_cache(maxsize=None)
-def article_store() -> ArticleStore:
+def article_store() -> "ArticleStore":
+    from syndicate.storage.articles import ArticleStore
+
     settings = article_settings()
     return ArticleStore(settings.articles_table, settings.article_bucket)
 
 
 @lru_cache(maxsize=None)
-def article_service() -> ArticleService:
+def article_service() -> "ArticleService":
+    from syndicate.articles.service import ArticleService
+    from syndicate.storage.idempotency import idempotency_records
+
     return ArticleService(
         article_store(), clock(), idempotency=idempotency_records(article_settings().idempotency_table)
     )
 
 
 @lru_cache(maxsize=None)
-def publisher_directory() -> PublisherDirectory:
+def publisher_directory() -> "PublisherDirectory":
+    from syndicate.publishers.keys import PublisherDirectory
+    from syndicate.storage.publishers import PublisherStore
+
     return PublisherDirectory(PublisherStore(publisher_settings().publishers_table), clock())
 
 
@@ -81,37 +85,55 @@ def use_sleep(new_sleep: Callable[[float], None]) -> None:
 
 
 @lru_cache(maxsize=None)
-def subscriber_store() -> SubscriberStore:
+def subscriber_store() -> "SubscriberStore":
+    from syndicate.storage.subscribers import SubscriberStore
+
     return SubscriberStore(settings.subscriber_settings().subscribers_table)
 
 
 def token_secret() -> bytes:
     """The link-token secret (Secrets Manager, cached by Powertools parameters)."""
+    from syndicate.storage.secrets import secret_bytes
+
     return secret_bytes(settings.token_settings().token_secret_arn)
 
 
-def token_signer() -> TokenSigner:
+def token_signer() -> "TokenSigner":
+    from syndicate.subscriptions.tokens import TokenSigner
+
     return TokenSigner(token_secret(), clock())
 
 
 @lru_cache(maxsize=None)
-def ses_mailer() -> SesMailer:
+def ses_mailer() -> "SesMailer":
+    from syndicate.storage.mail import SesMailer
+
     return SesMailer(settings.mail_settings().configuration_set, sleep=lambda seconds: _sleep(seconds))
 
 
 @lru_cache(maxsize=None)
-def mail_sender() -> Sender:
+def mail_sender() -> "Sender":
+    from syndicate.digests.message import Sender
+
     mail = settings.mail_settings()
     return Sender(mail.sender_email, mail.sender_name, mail.list_id, mail.unsubscribe_mailto)
 
 
-def subscription_service() -> SubscriptionService:
+def subscription_service() -> "SubscriptionService":
+    from syndicate.subscriptions.service import SubscriptionService
+
     return SubscriptionService(subscriber_store(), token_signer(), ses_mailer(), mail_sender(), clock(),
                                id_secret=token_secret())
 
 
 @lru_cache(maxsize=None)
-def digest_scheduler() -> DigestScheduler:
+def digest_scheduler() -> "DigestScheduler":
+    from syndicate.digests.rendering import EditionRenderer
+    from syndicate.digests.schedule import DigestScheduler
+    from syndicate.storage.articles import ArticleStore
+    from syndicate.storage.editions import EditionStore
+    from syndicate.storage.queues import QueueWriter
+
     schedule = settings.digest_schedule_settings()
     return DigestScheduler(
         subscriber_store(),
@@ -124,7 +146,12 @@ def digest_scheduler() -> DigestScheduler:
 
 
 @lru_cache(maxsize=None)
-def digest_sender() -> DigestSender:
+def digest_sender() -> "DigestSender":
+    from syndicate.digests.delivery import DigestSender
+    from syndicate.storage.editions import EditionStore
+    from syndicate.storage.subscribers import DeliveryLedger
+    from syndicate.subscriptions.links import Links
+
     delivery = settings.digest_delivery_settings()
     return DigestSender(
         subscriber_store(),
@@ -138,13 +165,19 @@ def digest_sender() -> DigestSender:
     )
 
 
-def feedback_recorder() -> FeedbackRecorder:
+def feedback_recorder() -> "FeedbackRecorder":
+    from syndicate.digests.feedback import FeedbackRecorder
+
     return FeedbackRecorder(subscriber_store(), clock(), id_secret=token_secret())
 
 
-_DIGEST_FACTORIES = (subscriber_store, ses_mailer, mail_sender, digest_scheduler, digest_sender)
-_DIGEST_SETTINGS = (settings.subscriber_settings, settings.token_settings, settings.mail_settings, settings.digest_schedule_settings,
-                    settings.digest_delivery_settings)
+FACTORIES = (
+    article_store, article_service, publisher_directory,
+    # subscriptions and digests
+    subscriber_store, ses_mailer, mail_sender, digest_scheduler, digest_sender,
+)
+_DIGEST_SETTINGS = (settings.subscriber_settings, settings.token_settings, settings.mail_settings,
+                    settings.digest_schedule_settings, settings.digest_delivery_settings)
 
 
 def forget(*, clients: bool = True) -> None:
@@ -153,7 +186,7 @@ def forget(*, clients: bool = True) -> None:
     ``clients=False`` keeps the boto3 clients (tests switching between functions' environments
     in one moto world: building clients is the slow part).
     """
-    for factory in (article_store, article_service, publisher_directory, *_DIGEST_FACTORIES):
+    for factory in FACTORIES:
         factory.cache_clear()
     article_settings.cache_clear()
     publisher_settings.cache_clear()

@@ -15,8 +15,9 @@ from syndicate.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    # The scheduler's payload carries nothing the render needs; it is logged for tracing only.
-    logger.append_keys(schedule=event.get("resources", [None])[0] if isinstance(event, dict) else None)
+    # The scheduler's context attributes (events/schedules/) carry nothing the render needs; logged only.
+    if isinstance(event, dict):
+        logger.append_keys(scheduled_time=event.get("scheduled_time"), execution_id=event.get("execution_id"))
     report = dependencies.feed_renderer().render()
     metrics.add_metric(name="FeedObjectsWritten", unit=MetricUnit.Count, value=len(report.written))
     metrics.add_metric(name="ArchivePagesSealed", unit=MetricUnit.Count, value=report.sealed_pages)

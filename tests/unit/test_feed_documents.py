@@ -11,7 +11,7 @@ import pytest
 from syndicate.articles.rendering import render_body
 from syndicate.feeds.documents import FORMATS, FeedDocument, Links, rfc822
 from syndicate.feeds.entries import build_entry, xml_text
-from tests.unit.feed_fakes import article
+from tests.support.feeds import article
 
 NAUGHTY = [
     "]]>",

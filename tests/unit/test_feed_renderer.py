@@ -9,7 +9,7 @@ import feedparser
 
 from syndicate.feeds.render import FeedRenderer
 from tests.support.clock import FakeClock
-from tests.unit.feed_fakes import FailingProbe, FixedProbe, MemorySite, MemorySource, RecordingPinger, article
+from tests.support.feeds import FailingProbe, FixedProbe, MemorySite, MemorySource, RecordingPinger, article
 
 SITE = "https://site.example"
 HUB = "https://hub.example/"

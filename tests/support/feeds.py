@@ -43,6 +43,8 @@ class MemorySource:
         return Page(chosen[:limit], "more" if len(chosen) > limit else None)
 
     def with_body(self, article: Article) -> Article:
+        if article.body_version is None:  # as ArticleStore: metadata only
+            return article
         if article.id in self.broken_bodies:
             raise OSError("NoSuchVersion")
         markdown = f"## About {article.title}\n\nThe body of {article.title}."

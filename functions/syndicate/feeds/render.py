@@ -19,9 +19,11 @@ Archives (RFC 5005), built incrementally
     remembers per feed only ``sealed_pages`` and ``sealed_through`` (the position of the last
     sealed article), plus fingerprints. A render therefore never reads below the watermark:
 
-    1. Query the index, newest first, for at most N articles above the watermark (the feed).
-    2. If the feed is full, Query oldest first from the watermark up to the oldest article of
-       the feed: these are the unsealed archive articles, fewer than N in the steady state.
+    1. Query the index, newest first, for at most 2N-1 articles above the watermark: the newest
+       N are the feed, the rest (fewer than N) the open page. That is the steady state: one
+       Query per feed, whether 20 or 10,000 articles are stored.
+    2. Only when that Query finds more (N or more articles wait to be archived), Query oldest
+       first from the watermark up to the oldest article of the feed, a bounded number.
     3. Seal every full run of N of them into a new page (bounded per render, so a large backlog
        is archived over several renders), advance the watermark, render the rest as the open page.
 
@@ -195,13 +197,15 @@ class FeedRenderer:
         feed_state = run.state["feeds"].setdefault(spec.key, {"sealed_pages": 0, "sealed_through": None})
         watermark = feed_state["sealed_through"]
         cutoff = f"{run.now}#~"  # after every position published at or before now
-        newest = self._source.public_range(
-            category=spec.slug, after=watermark, before=cutoff, limit=self._count, newest_first=True
-        ).articles
-
-        unsealed: list[Article] = []
+        # One Query answers the steady state: the feed (newest N) and the open page (fewer than N).
+        found = self._source.public_range(
+            category=spec.slug, after=watermark, before=cutoff, limit=2 * self._count - 1, newest_first=True
+        )
+        newest = found.articles[: self._count]
+        unsealed = list(reversed(found.articles[self._count :]))  # oldest first
         backlog = False
-        if len(newest) == self._count:
+        if found.cursor is not None:
+            # N or more articles wait to be archived: read them oldest first, a bounded number.
             page = self._source.public_range(
                 category=spec.slug,
                 after=watermark,

@@ -147,7 +147,8 @@ def request_counts() -> None:
     print(f"AWS requests per render, nothing new:  20 stored -> {few[0]}, 10,000 stored -> {many[0]} "
           f"(ratio {many[0] / few[0]:.2f}x)")
     print(f"AWS requests per render, one new article: 20 stored -> {few[1]}, 10,000 stored -> {many[1]} "
-          f"(ratio {many[1] / few[1]:.2f}x)")
+          f"(ratio {many[1] / few[1]:.2f}x; with 10,000 the new article pushes one into each feed's open "
+          f"archive page, 3 more documents per feed: what is shown, not what is stored)")
 
 
 def main() -> None:

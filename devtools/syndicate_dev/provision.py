@@ -51,6 +51,13 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
         resolver.attributes[(logical_id, "RegionalDomainName")] = f"{name}.s3.{region}.amazonaws.com"
 
+    # CloudFront has no local stand-in: a distribution only lends its domain to SITE_URL
+    # (when the SiteUrl parameter is empty), so it gets a unique made-up one.
+    for logical_id in tpl.resources(template, "AWS::CloudFront::Distribution"):
+        name = f"{prefix}-{logical_id}".lower()
+        names[logical_id] = name
+        resolver.attributes[(logical_id, "DomainName")] = f"{name}.cloudfront.localhost"
+
     sqs = session.client("sqs")
     queues = tpl.resources(template, "AWS::SQS::Queue")
     # Dead-letter queues first, so a redrive policy can name them.

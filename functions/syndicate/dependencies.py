@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING, Callable
 
 from syndicate.clock import Clock, system_clock
 from syndicate import settings
-from syndicate.settings import article_settings, publisher_settings
+from syndicate.settings import article_settings, feed_settings, publisher_settings
 from syndicate.storage.clients import forget_clients
 
 if TYPE_CHECKING:
     from syndicate.articles.service import ArticleService
+    from syndicate.feeds.render import FeedRenderer
     from syndicate.publishers.keys import PublisherDirectory
     from syndicate.storage.articles import ArticleStore
 
@@ -70,6 +71,31 @@ def publisher_directory() -> "PublisherDirectory":
     from syndicate.storage.publishers import PublisherStore
 
     return PublisherDirectory(PublisherStore(publisher_settings().publishers_table), clock())
+
+
+# -- feeds --------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def feed_renderer() -> "FeedRenderer":
+    from syndicate.feeds.render import FeedRenderer
+    from syndicate.observability import logger  # not at import: Powertools reads its settings then
+    from syndicate.storage.articles import ArticleStore
+    from syndicate.storage.outbound import HttpImageProbe, WebSubPinger
+    from syndicate.storage.site import SiteBucket
+
+    settings = feed_settings()
+    return FeedRenderer(
+        ArticleStore(settings.articles_table, settings.article_bucket),
+        SiteBucket(settings.site_bucket),
+        clock(),
+        site_url=settings.site_url,
+        item_count=settings.item_count,
+        hub_url=settings.websub_hub_url,
+        pinger=WebSubPinger(),
+        image_probe=HttpImageProbe(),
+        logger=logger,
+    )
+
 
 
 # -- subscriptions and digests ------------------------------------------------------------------
@@ -172,7 +198,7 @@ def feedback_recorder() -> "FeedbackRecorder":
 
 
 FACTORIES = (
-    article_store, article_service, publisher_directory,
+    article_store, article_service, publisher_directory, feed_renderer,
     # subscriptions and digests
     subscriber_store, ses_mailer, mail_sender, digest_scheduler, digest_sender,
 )
@@ -190,6 +216,7 @@ def forget(*, clients: bool = True) -> None:
         factory.cache_clear()
     article_settings.cache_clear()
     publisher_settings.cache_clear()
+    feed_settings.cache_clear()
     for cached in _DIGEST_SETTINGS:
         cached.cache_clear()
     if clients:

@@ -53,6 +53,35 @@ class PublisherSettings:
         return cls(publishers_table=required("PUBLISHERS_TABLE"))
 
 
+@dataclass(frozen=True)
+class FeedSettings:
+    """RenderFeedsFunction: reads articles, writes the site bucket, optionally pings a WebSub hub."""
+
+    articles_table: str
+    article_bucket: str
+    site_bucket: str
+    site_url: str
+    item_count: int
+    websub_hub_url: str | None
+
+    @classmethod
+    def from_env(cls) -> "FeedSettings":
+        count = required("FEED_ITEM_COUNT")
+        if not count.isdigit() or not 1 <= int(count) <= 1000:
+            raise MissingSetting(f"FEED_ITEM_COUNT must be a whole number from 1 to 1000, not {count!r}")
+        hub = os.environ.get("WEBSUB_HUB_URL", "").strip()
+        if hub and not hub.startswith(("https://", "http://")):
+            raise MissingSetting(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {hub!r}")
+        return cls(
+            articles_table=required("ARTICLES_TABLE"),
+            article_bucket=required("ARTICLE_BUCKET"),
+            site_bucket=required("SITE_BUCKET"),
+            site_url=required("SITE_URL").rstrip("/"),
+            item_count=int(count),
+            websub_hub_url=hub or None,
+        )
+
+
 @lru_cache(maxsize=None)
 def article_settings() -> ArticleSettings:
     return ArticleSettings.from_env()
@@ -173,3 +202,8 @@ def public_api_url() -> str | None:
     """The API's public base URL if the deployment says it (else the request tells it)."""
     value = optional("API_URL")
     return value.rstrip("/") if value else None
+
+
+@lru_cache(maxsize=None)
+def feed_settings() -> FeedSettings:
+    return FeedSettings.from_env()

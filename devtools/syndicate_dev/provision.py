@@ -58,6 +58,11 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         names[logical_id] = name
         resolver.attributes[(logical_id, "DomainName")] = f"{name}.cloudfront.localhost"
 
+    # Nor has API Gateway: an API lends an id to the URLs functions build (API_URL); the local
+    # stack sets API_URL to its own address.
+    for logical_id in tpl.resources(template, "AWS::Serverless::Api"):
+        names[logical_id] = f"{prefix}-{logical_id}".lower()
+
     sqs = session.client("sqs")
     queues = tpl.resources(template, "AWS::SQS::Queue")
     # Dead-letter queues first, so a redrive policy can name them.

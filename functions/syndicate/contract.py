@@ -8,26 +8,19 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterable
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from syndicate.errors import Violation
 from syndicate.settings import schemas_dir
+
+__all__ = ["Violation", "load_schema", "pointer", "validator", "violations"]
 
 # jsonschema's own "email" check only looks for an "@"; a reader's inbox needs more.
 _EMAIL = re.compile(r"^[^@\s\"(),:;<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
-
-
-@dataclass(frozen=True)
-class Violation:
-    pointer: str  # RFC 6901 JSON Pointer into the document
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"pointer": self.pointer, "message": self.message}
 
 
 def _format_checker() -> FormatChecker:

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Sequence
 
-from syndicate.contract import Violation
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a document breaks the contract: where (RFC 6901 JSON Pointer) and what."""
+
+    pointer: str
+    message: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"pointer": self.pointer, "message": self.message}
 
 
 class DomainError(Exception):

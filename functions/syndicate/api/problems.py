@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
 
 from syndicate import errors
-from syndicate.contract import Violation
+from syndicate.errors import Violation
 from syndicate.observability import logger, metrics
 from aws_lambda_powertools.metrics import MetricUnit
 

@@ -36,7 +36,7 @@ def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bo
     if not data.strip():
         raise HttpProblem(400, "The body is empty; send a JSON document.", slug="malformed-json")
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise HttpProblem(400, "The body is not UTF-8.", slug="malformed-json") from None
     except json.JSONDecodeError as error:
@@ -44,3 +44,10 @@ def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bo
             400, f"The body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
             slug="malformed-json",
         ) from None
+    except (ValueError, RecursionError) as error:
+        # NaN/Infinity, integers too long to convert, nesting deeper than the parser allows.
+        raise HttpProblem(400, f"The body is not acceptable JSON: {error}.", slug="malformed-json") from None
+
+
+def _refuse_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")

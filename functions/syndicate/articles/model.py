@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 PUBLISHED = "published"
@@ -14,6 +14,7 @@ RETRACTED = "retracted"
 
 # Publisher fields other than title/body/categories/status/published_at, kept as sent.
 OPTIONAL_FIELDS = ("summary", "tags", "authors", "image", "canonical_url", "language")
+_BODY_FIELDS = ("body_markdown", "body_html")
 
 
 def category_slug(category: str) -> str:
@@ -65,9 +66,7 @@ class Article:
 
     def metadata(self) -> dict[str, Any]:
         """Everything but the body, as plain JSON-able values."""
-        values = asdict(self)
-        values.pop("body_markdown")
-        values.pop("body_html")
+        values = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _BODY_FIELDS}
         values["categories"] = list(self.categories)
         return values
 

@@ -1,11 +1,17 @@
-"""Markdown to safe HTML, once, at ingest: CommonMark via markdown-it-py, then nh3 (ammonia)."""
+"""Markdown to safe HTML, once, at ingest: CommonMark via markdown-it-py, then nh3 (ammonia).
+
+markdown-it is imported on first use: only writes render, so reads do not pay for it at cold start.
+"""
 
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 # Tags a feed reader or an inbox can show; no script, style, iframe, form or event handler survives.
 ALLOWED_TAGS = {
@@ -24,7 +30,9 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
+def _markdown() -> "MarkdownIt":
+    from markdown_it import MarkdownIt
+
     # "commonmark" preset with tables; raw HTML in the Markdown is passed on and then sanitized.
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 

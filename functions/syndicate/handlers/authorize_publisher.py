@@ -14,7 +14,6 @@ from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event i
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from syndicate import dependencies
-from syndicate.api.requests import header
 from syndicate.observability import logger, tracer
 
 
@@ -22,7 +21,7 @@ from syndicate.observability import logger, tracer
 @tracer.capture_lambda_handler
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
 def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict:
-    publisher = dependencies.publisher_directory().resolve(header(event.headers, "Authorization"))
+    publisher = dependencies.publisher_directory().resolve(event.headers.get("Authorization"))
     if publisher is None:
         # API Gateway answers 401 (and our UNAUTHORIZED gateway response) for exactly this message.
         raise Exception("Unauthorized")  # noqa: TRY002 - the contract of a Lambda authorizer

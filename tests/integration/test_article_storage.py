@@ -1,0 +1,89 @@
+"""ArticleStore: a crash between the S3 and DynamoDB writes, and racing writers, lose nothing."""
+
+from __future__ import annotations
+
+import boto3
+import pytest
+
+from syndicate import dependencies
+from syndicate.articles.service import VersionConflict
+from syndicate.storage import clients
+from tests.support import events
+
+
+class Crash(Exception):
+    pass
+
+
+def test_crash_between_body_and_metadata_writes_leaves_no_visible_article(articles_api, stack, monkeypatch):
+    real_client = clients.client
+
+    def crashing_client(service: str):
+        real = real_client(service)
+        if service != "dynamodb":
+            return real
+
+        class CrashingDynamoDB:
+            def __getattr__(self, name):
+                if name == "transact_write_items":
+                    def crash(**_):
+                        raise Crash("the container died here")
+                    return crash
+                return getattr(real, name)
+
+        return CrashingDynamoDB()
+
+    monkeypatch.setattr("syndicate.storage.articles.client", crashing_client)
+    with pytest.raises(Crash):
+        dependencies.article_service().put("pub_alice", "potd", events.article("photo-of-the-day"))
+    monkeypatch.setattr("syndicate.storage.articles.client", real_client)
+
+    assert articles_api("GET", "/articles/potd").status == 404
+    assert articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"] == []
+    # The retry succeeds and the article is whole.
+    retried = articles_api("PUT", "/articles/potd", body=events.article("photo-of-the-day"))
+    assert retried.status == 201
+    assert articles_api("GET", "/articles/potd").json["body"] == events.article("photo-of-the-day")["body"]
+
+
+def test_a_reader_sees_the_body_version_the_metadata_points_at(articles_api, stack):
+    articles_api("PUT", "/articles/potd", body=events.article("photo-of-the-day"))
+    # An orphan body written by a writer that then crashed must not show through.
+    boto3.client("s3").put_object(Bucket=stack.name("ArticleBucket"), Key="articles/potd/body.json",
+                                  Body=b'{"markdown": "orphan", "html": "<p>orphan</p>"}')
+
+    assert articles_api("GET", "/articles/potd").json["body"] == events.article("photo-of-the-day")["body"]
+
+
+def test_the_slower_of_two_concurrent_writers_is_refused_not_lost(articles_api, stack):
+    articles_api("PUT", "/articles/potd", body=events.article("photo-of-the-day"))
+    store = dependencies.article_store()
+    both_read = store.get("potd", with_body=False)
+
+    first = both_read.with_changes(version=2, title="First writer", body_markdown=None)
+    second = both_read.with_changes(version=2, title="Second writer", body_markdown=None)
+    store.save(first, both_read)
+    with pytest.raises(VersionConflict):
+        store.save(second, both_read)
+
+    assert articles_api("GET", "/articles/potd").json["title"] == "First writer"
+
+
+def test_a_lost_race_is_a_409_for_the_client(articles_api, stack, monkeypatch):
+    articles_api("PUT", "/articles/potd", body=events.article("photo-of-the-day"))
+    store = dependencies.article_store()
+    real_get = store.get
+
+    def stale_get(article_id, *, with_body=True):
+        current = real_get(article_id, with_body=with_body)
+        return current.with_changes(version=current.version - 1) if current else None
+
+    articles_api("PUT", "/articles/potd", body={**events.article("photo-of-the-day"), "title": "Newer"})
+    monkeypatch.setattr(store, "get", stale_get)
+
+    answer = articles_api("PUT", "/articles/potd", body={**events.article("photo-of-the-day"), "title": "Stale"})
+
+    assert answer.status == 409
+    assert answer.header("Content-Type") == "application/problem+json"
+    monkeypatch.undo()
+    assert articles_api("GET", "/articles/potd").json["title"] == "Newer"

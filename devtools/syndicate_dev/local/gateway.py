@@ -25,6 +25,7 @@ from syndicate_dev.local.runtime import ACCOUNT, FunctionFailed, FunctionRuntime
 from syndicate_dev.local.wire import Reply, Request
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+METHODS = {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}  # what ANY stands for
 
 # API Gateway's own answers when the template does not replace them.
 _DEFAULT_RESPONSES = {
@@ -161,7 +162,7 @@ class RestApiGateway:
         """Serve ``request`` whose path, without the stage, is ``path``."""
         if len(request.body) > MAX_PAYLOAD_BYTES:
             return self.gateway_response("REQUEST_TOO_LARGE")
-        found = self.match(request.method, path)
+        found = self.match(request.method, path) if request.method in METHODS else None
         if found is None:
             return self.gateway_response("MISSING_AUTHENTICATION_TOKEN")
         request_id = str(uuid.uuid4())

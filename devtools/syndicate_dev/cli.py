@@ -81,7 +81,8 @@ Try: curl -H 'Authorization: Bearer {stack.api_key}' {stack.api_url}/articles"""
         demo.run(stack, lambda line: print(line, flush=True))
     print("Ctrl-C stops it.", flush=True)
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, or a supervisor stopping it
+        signal.signal(stop_signal, lambda *_: stopped.set())
     try:
         while not stopped.wait(0.5):
             pass

@@ -23,6 +23,12 @@ ARTIFACTS = REPO / "test-artifacts"
 DEV_KEY = "syn_e2eDevelopmentKeyForTheLocalStackTests0000"
 
 
+def checkout_environment() -> dict[str, str]:
+    """This checkout's code first, whichever checkout the virtualenv was installed from."""
+    paths = [str(REPO / "functions"), str(REPO / "devtools"), str(REPO)]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -60,7 +66,7 @@ class LocalStackProcess:
 def local_stack() -> Iterator[LocalStackProcess]:
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
-    env = {**os.environ, "SYNDICATE_DEV_API_KEY": DEV_KEY, "PYTHONUNBUFFERED": "1"}
+    env = {**checkout_environment(), "SYNDICATE_DEV_API_KEY": DEV_KEY, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port)],
         cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

@@ -6,11 +6,11 @@ import json
 import subprocess
 import sys
 
-from tests.e2e.conftest import REPO
+from tests.e2e.conftest import REPO, checkout_environment
 
 
 def syndicate(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "syndicate_dev.cli", *args], cwd=REPO, capture_output=True,
+    return subprocess.run([sys.executable, "-m", "syndicate_dev.cli", *args], cwd=REPO, env=checkout_environment(), capture_output=True,
                           text=True, timeout=120)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from email import message_from_string, policy
 from html import unescape
@@ -18,6 +19,12 @@ HAS_FEEDS = "render-feeds" in SCHEDULES
 HAS_DIGESTS = "daily-digest" in SCHEDULES and ("POST", "/subscriptions") in ROUTES
 WITHOUT_FEEDS = "template.yaml has no render-feeds schedule yet (issue 3 not merged)"
 WITHOUT_DIGESTS = "template.yaml has no POST /subscriptions route or daily-digest schedule yet (issue 4 not merged)"
+
+
+def published_now(document: dict) -> dict:
+    """A sample article as published now: a digest only carries articles that became public
+    after the reader confirmed, and the samples' dates lie in the past of this machine's clock."""
+    return {name: value for name, value in document.items() if name != "published_at"}
 
 
 def new_reader() -> str:
@@ -44,6 +51,19 @@ def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> 
     (confirmation,) = emails_to(local_stack, address)
     confirmed = local_stack.call("GET", links(confirmation, "confirm")[0], key=None)
     assert confirmed.status == 200, confirmed.body
+    next_second()
+
+
+def next_second() -> None:
+    """Wait (under a second) until the wall clock reaches the next second.
+
+    The local stack runs on the system clock in its own process and records times to the
+    second: a reader confirmed, an article published and a digest run within one second are
+    simultaneous to it, and "after the reader confirmed" is then false. The only wall-clock wait
+    of the suite; nothing else can move that process's clock."""
+    started = int(time.time())
+    while int(time.time()) == started:
+        time.sleep(0.01)
 
 
 def run_schedule(local_stack, name: str) -> dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
@@ -98,8 +99,18 @@ class Console:
             return Reply.json(404, {"title": "Not Found", "status": 404,
                                     "detail": f"No schedule {name}; template.yaml has {sorted(self.stack.scheduler.schedules)}."},
                               "application/problem+json")
+        at = None
+        if not _is_form(routed.request) and routed.request.body.strip():
+            try:
+                at = datetime.fromisoformat(str(json.loads(routed.request.body)["scheduled_time"]).replace("Z", "+00:00"))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                return Reply.json(400, {"title": "Bad Request", "status": 400,
+                                        "detail": 'Send no body, or {"scheduled_time": "2025-12-18T07:00:00Z"}.'},
+                                  "application/problem+json")
+            if at.tzinfo is None:
+                at = at.replace(tzinfo=timezone.utc)
         try:
-            outcome = self.stack.run_schedule(name)
+            outcome = self.stack.run_schedule(name, at)
         except FunctionFailed as failed:
             if _is_form(routed.request):
                 return Reply.redirect(f"/_local/?flash={name}+failed:+{failed.error}#schedules")

@@ -188,7 +188,7 @@ def local_schedules(template: dict[str, Any], resolver: tpl.Resolver) -> list[Lo
 class Scheduler:
     """Fires each enabled schedule at its next time, in a background thread."""
 
-    def __init__(self, schedules: list[LocalSchedule], run: Callable[[LocalSchedule], Any],
+    def __init__(self, schedules: list[LocalSchedule], run: Callable[[LocalSchedule, datetime], Any],
                  now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
         self.schedules = {schedule.name: schedule for schedule in schedules}
         self._run = run
@@ -230,13 +230,14 @@ class Scheduler:
             wait = min([(moment - self._now()).total_seconds() for moment in upcoming] + [30.0])
             self._stop.wait(max(0.05, wait))
 
-    def fire(self, name: str) -> Any:
+    def fire(self, name: str, at: datetime | None = None) -> Any:
+        """Run a schedule now, as if it had been scheduled for ``at`` (default: now)."""
         schedule = self.schedules[name]
         schedule.last_run = self._now()
         schedule.runs += 1
         started = time.perf_counter()
         try:
-            result = self._run(schedule)
+            result = self._run(schedule, at or schedule.last_run)
         except Exception as error:  # noqa: BLE001 - recorded for the console; Scheduler retries in AWS
             schedule.last_outcome = f"failed: {type(error).__name__}: {error}"
             raise

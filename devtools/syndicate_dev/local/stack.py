@@ -9,7 +9,7 @@ import socket
 import sys
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import datetime
 from email.utils import parseaddr
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -133,18 +133,19 @@ class LocalStack:
                     verify_email_identity(self.session, address)
                     verify_email_identity(self.session, address.split("@")[-1])
 
-    def _fire(self, schedule: LocalSchedule) -> Any:
-        return self.runtime.invoke(schedule.function, schedule.event(datetime.now(timezone.utc)))
+    def _fire(self, schedule: LocalSchedule, at: datetime) -> Any:
+        return self.runtime.invoke(schedule.function, schedule.event(at))
 
     def invoke(self, function: str, event: Any) -> Any:
         return self.runtime.invoke(function, event)
 
-    def run_schedule(self, name: str) -> dict[str, Any]:
-        """Run a schedule now; return once it and every SQS delivery it caused have finished."""
+    def run_schedule(self, name: str, at: datetime | None = None) -> dict[str, Any]:
+        """Run a schedule now (as scheduled for ``at``, default now); return once it and every
+        SQS delivery it caused have finished."""
         started = time.perf_counter()
         schedule = self.scheduler.schedules[name]
         before = {event: (stats.delivered, stats.failed) for event, stats in self.delivery.stats.items()}
-        result = self.scheduler.fire(name)
+        result = self.scheduler.fire(name, at)
         drained = self.delivery.drain()
         deliveries = {event: {"delivered": stats.delivered - before[event][0], "failed": stats.failed - before[event][1]}
                       for event, stats in self.delivery.stats.items()}

@@ -52,6 +52,13 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
         resolver.attributes[(logical_id, "RegionalDomainName")] = f"{name}.s3.{region}.amazonaws.com"
 
+    # CloudFront has no local stand-in: a distribution only lends its domain to SITE_URL
+    # (when the SiteUrl parameter is empty), so it gets a unique made-up one.
+    for logical_id in tpl.resources(template, "AWS::CloudFront::Distribution"):
+        name = f"{prefix}-{logical_id}".lower()
+        names[logical_id] = name
+        resolver.attributes[(logical_id, "DomainName")] = f"{name}.cloudfront.localhost"
+
     sqs = session.client("sqs")
     queues = tpl.resources(template, "AWS::SQS::Queue")
     # Dead-letter queues first, so a redrive policy can name them.
@@ -93,7 +100,8 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
 
 def _create_email_resources(template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver,
                             prefix: str) -> None:
-    """SES configuration sets and verified identities (moto refuses to send from unverified ones)."""
+    """SES configuration sets first (an identity may name one), then the sending identities,
+    which moto treats as verified, so sends from them are accepted."""
     sesv2 = session.client("sesv2")
     for logical_id, props in tpl.resources(template, "AWS::SES::ConfigurationSet").items():
         name = str(resolver.value(props["Name"])) if "Name" in props else f"{prefix}-{logical_id}"
@@ -103,7 +111,13 @@ def _create_email_resources(template: dict[str, Any], session: boto3.session.Ses
         resolver.names[logical_id] = name
     for logical_id, props in tpl.resources(template, "AWS::SES::EmailIdentity").items():
         identity = str(resolver.value(props["EmailIdentity"]))
-        verify_email_identity(session, identity)
+        request: dict[str, Any] = {"EmailIdentity": identity}
+        configuration_set = (props.get("ConfigurationSetAttributes") or {}).get("ConfigurationSetName")
+        if configuration_set:
+            request["ConfigurationSetName"] = str(resolver.value(configuration_set))
+        existing = {i["IdentityName"] for i in sesv2.list_email_identities().get("EmailIdentities", [])}
+        if identity not in existing:
+            sesv2.create_email_identity(**request)
         resolver.names[logical_id] = identity
 
 

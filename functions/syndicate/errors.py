@@ -53,3 +53,26 @@ class Unauthorized(DomainError):
 
 class TooManyRequests(DomainError):
     pass
+
+
+# -- subscriptions ------------------------------------------------------------------------------
+
+
+class InvalidToken(DomainError):
+    """A link token that was forged, altered, or made for another purpose."""
+
+
+class ExpiredToken(InvalidToken):
+    """A genuine link token past its expiry."""
+
+
+class SubscriptionGone(DomainError):
+    """The token is genuine but the subscription it names no longer allows the action."""
+
+
+class MailNotSent(Exception):
+    """A mail sender knows the message was NOT handed over (throttled, refused, unreachable).
+
+    Not a DomainError: it is ours to retry, never the client's to fix. Any other failure of a
+    send leaves the outcome unknown.
+    """

@@ -38,7 +38,8 @@ def test_any_json_document_posted_is_stored_or_refused_with_a_4xx(articles_api, 
 
 @FUZZ
 @given(raw=st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
-                     st.sampled_from(["[" * 100000, '{"width": NaN}', '{"n": ' + "9" * 5000 + "}", "\ufeff{}"])))
+                     st.sampled_from(["[" * 100000, '{"width": NaN}', '{"n": ' + "9" * 5000 + "}", "\ufeff{}",
+                                     '{"title": "x", "body": "\\ud800", "categories": ["a"]}'])))
 def test_any_raw_body_is_refused_with_a_4xx_or_accepted(articles_api, raw):
     assert_client_error_or_success(articles_api("POST", "/articles", raw_body=raw))
 
@@ -50,3 +51,10 @@ def test_any_path_and_query_are_answered_with_a_4xx_or_success(articles_api, art
     if article_id and "/" not in article_id:
         assert_client_error_or_success(articles_api("GET", f"/articles/{article_id}"))
         assert_client_error_or_success(articles_api("PUT", f"/articles/{article_id}", body=events.article("photo-of-the-day")))
+
+
+def test_a_lone_surrogate_escape_is_refused_with_its_pointer(articles_api):
+    raw = json.dumps({**events.article("photo-of-the-day"), "body": "half a pair: \ud800"})
+    answer = articles_api("POST", "/articles", raw_body=raw)
+    assert answer.status == 400
+    assert "/body" in answer.json["detail"]

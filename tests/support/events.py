@@ -30,6 +30,14 @@ def article(name: str) -> dict[str, Any]:
     return document
 
 
+def subscription(name: str = "subscribe") -> dict[str, Any]:
+    """The JSON body of a recorded subscription request, checked against the contract."""
+    document = json.loads(load(f"api/{name}.json")["body"])
+    found = contract.violations("subscription", document)
+    assert not found, f"events/api/{name}.json breaks the contract: {found}"
+    return document
+
+
 def valid_article_names() -> list[str]:
     return sorted(path.stem for path in (EVENTS / "articles").glob("*.json"))
 
@@ -52,6 +60,13 @@ def api_event(
     sample = {
         ("POST", "/articles"): "create-article",
         ("GET", "/articles"): "list-articles",
+        # subscription routes (public, no authorizer)
+        ("POST", "/subscriptions"): "subscribe",
+        ("GET", "/subscriptions/confirm"): "confirm-subscription",
+        ("GET", "/subscriptions/preferences"): "show-preferences",
+        ("POST", "/subscriptions/preferences"): "save-preferences",
+        ("GET", "/subscriptions/unsubscribe"): "show-unsubscribe",
+        ("POST", "/subscriptions/unsubscribe"): "unsubscribe-one-click",
     }.get((method, path))
     if sample is None:
         is_item = path.startswith("/articles/")

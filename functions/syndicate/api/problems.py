@@ -62,7 +62,16 @@ _STATUS = {
     errors.RequestInProgress: (409, "request-in-progress"),
     errors.Unauthorized: (401, "unauthorized"),
     errors.TooManyRequests: (429, "too-many-requests"),
+    # subscription links
+    errors.ExpiredToken: (410, "link-expired"),
+    errors.InvalidToken: (400, "invalid-link"),
+    errors.SubscriptionGone: (410, "subscription-gone"),
 }
+
+
+def status_of(error: errors.DomainError) -> tuple[int, str]:
+    """The HTTP status and problem slug of a domain failure (the one mapping)."""
+    return _STATUS.get(type(error), (400, "bad-request"))
 
 
 def register(app: ApiGatewayResolver) -> None:
@@ -79,7 +88,7 @@ def register(app: ApiGatewayResolver) -> None:
 
     @app.exception_handler(errors.DomainError)
     def domain(error: errors.DomainError) -> Response:
-        status, slug = _STATUS.get(type(error), (400, "bad-request"))
+        status, slug = status_of(error)
         return problem(status, str(error), slug=slug)
 
     @app.not_found

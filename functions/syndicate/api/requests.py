@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any, Mapping
 
 from syndicate.api.problems import HttpProblem
@@ -28,7 +29,7 @@ def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bo
                           headers={"Accept": "application/json"})
     raw = body or ""
     try:
-        data = base64.b64decode(raw, validate=True) if is_base64 else raw.encode("utf-8")
+        data = base64.b64decode(raw, validate=True) if is_base64 else raw.encode("utf-8", "surrogatepass")
     except (binascii.Error, ValueError):
         raise HttpProblem(400, "The body is not valid base64.", slug="malformed-body") from None
     if len(data) > MAX_BODY_BYTES:
@@ -36,7 +37,7 @@ def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bo
     if not data.strip():
         raise HttpProblem(400, "The body is empty; send a JSON document.", slug="malformed-json")
     try:
-        return json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+        document = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise HttpProblem(400, "The body is not UTF-8.", slug="malformed-json") from None
     except json.JSONDecodeError as error:
@@ -47,6 +48,36 @@ def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bo
     except (ValueError, RecursionError) as error:
         # NaN/Infinity, integers too long to convert, nesting deeper than the parser allows.
         raise HttpProblem(400, f"The body is not acceptable JSON: {error}.", slug="malformed-json") from None
+    where = _lone_surrogate(document, "")
+    if where is not None:
+        # JSON allows "\ud800" escapes, but half a character is not text: nothing downstream
+        # (HTML sanitizer, S3, XML feeds, email) could store or show it.
+        raise HttpProblem(400, f"The body holds half a UTF-16 surrogate pair at {where or '/'}; send whole characters.",
+                          slug="malformed-json")
+    return document
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any, at: str) -> str | None:
+    """JSON Pointer of the first string (or key) holding a lone surrogate, or None."""
+    if isinstance(value, str):
+        return at if _SURROGATE.search(value) else None
+    if isinstance(value, list):
+        for index, item in enumerate(value):
+            found = _lone_surrogate(item, f"{at}/{index}")
+            if found is not None:
+                return found
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            escaped = key.replace("~", "~0").replace("/", "~1")
+            if _SURROGATE.search(key):
+                return f"{at}/{escaped}"
+            found = _lone_surrogate(item, f"{at}/{escaped}")
+            if found is not None:
+                return found
+    return None
 
 
 def _refuse_constant(name: str) -> None:

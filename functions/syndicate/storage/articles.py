@@ -5,6 +5,9 @@ Table layout (keys and indexes are declared in template.yaml, ``ArticlesTable``)
 * article item      ``pk=ARTICLE#{id}``, ``sk=ARTICLE``: the metadata, the S3 version of the body.
 * category item     ``pk=ARTICLE#{id}``, ``sk=CATEGORY#{slug}``: a copy of the metadata, one per
   category of a published article, so a category listing is one Query.
+* directory item    ``pk=CATEGORIES``, ``sk={slug}``: the display name of every category an
+  article was ever published in (upserted in the same transaction), so the feed renderer
+  learns which category feeds exist with one Query, never a Scan.
 
 Sparse indexes, all sorted by ``position`` = ``{published_at}#{id}``:
 
@@ -30,11 +33,12 @@ from typing import Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from syndicate.articles.model import PUBLISHED, RETRACTED, Article
+from syndicate.articles.model import PUBLISHED, RETRACTED, Article, category_slug
 from syndicate.articles.service import InvalidCursor, Page, VersionConflict
 from syndicate.storage.clients import client
 
 PUBLIC = "public"
+CATEGORY_DIRECTORY = "CATEGORIES"
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
@@ -90,6 +94,65 @@ class ArticleStore:
             limit=limit,
             cursor=cursor,
         )
+
+    def public_range(
+        self, *, category: str | None, after: str | None, before: str, limit: int, newest_first: bool
+    ) -> Page:
+        """Up to ``limit`` public articles with ``after < position < before`` (both exclusive).
+
+        One Query per page of results; ``cursor`` is not None when more articles are in range.
+        Used by the feed renderer, which never reads below its archive watermark.
+        """
+        if after is not None and after >= before:
+            return Page([], None)
+        index = "ByCategory" if category else "Timeline"
+        partition, sort = INDEX_KEYS[index]
+
+        def cursor_at(item: dict[str, Any]) -> str:
+            return _encode_cursor({name: item[name] for name in ("pk", "sk", partition, sort)}, index)
+
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": index,
+            "KeyConditionExpression": "#p = :p AND #s BETWEEN :low AND :high",
+            "ExpressionAttributeNames": {"#p": partition, "#s": sort},
+            "ExpressionAttributeValues": _marshal({":p": category or PUBLIC, ":low": after or " ", ":high": before}),
+            "ScanIndexForward": not newest_first,
+        }
+        found: list[Article] = []
+        while True:
+            # +2: BETWEEN is inclusive, and the bounds themselves are not in range.
+            request["Limit"] = limit - len(found) + 2
+            response = client("dynamodb").query(**request)
+            for item in response.get("Items", []):
+                values = _unmarshal(item)
+                article = _article_from_item(values)
+                if article.position in (after, before):
+                    continue
+                if len(found) == limit:
+                    return Page(found, cursor_at(values))
+                found.append(article)
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return Page(found, None)
+            if len(found) == limit:
+                return Page(found, cursor_at(_unmarshal(last)))
+            request["ExclusiveStartKey"] = last
+
+    def list_categories(self) -> list[tuple[str, str]]:
+        """(slug, display name) of every category in the directory, by slug; a Query per page."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": _marshal({":pk": CATEGORY_DIRECTORY}),
+        }
+        found = []
+        while True:
+            response = client("dynamodb").query(**request)
+            found.extend((item["sk"]["S"], item["name"]["S"]) for item in response.get("Items", []))
+            if "LastEvaluatedKey" not in response:
+                return found
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def list_by_publisher(self, publisher_id: str, *, limit: int, cursor: str | None) -> Page:
         return self._query(
@@ -178,6 +241,12 @@ class ArticleStore:
                 **copy,
             }
             operations.append({"Put": {"TableName": self.table_name, "Item": _marshal(category_item)}})
+        names = {}
+        for name in article.categories if article.status == PUBLISHED else ():
+            names.setdefault(category_slug(name), name)
+        for slug, name in sorted(names.items()):
+            entry = {"pk": CATEGORY_DIRECTORY, "sk": slug, "name": name}
+            operations.append({"Put": {"TableName": self.table_name, "Item": _marshal(entry)}})
         for slug in sorted(was_listed - listed):
             key = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}"}
             operations.append({"Delete": {"TableName": self.table_name, "Key": _marshal(key)}})

@@ -12,8 +12,10 @@ _CONFIG = Config(retries={"mode": "standard", "max_attempts": 3}, connect_timeou
 
 
 @lru_cache(maxsize=None)
-def client(service: str) -> Any:
-    return boto3.session.Session().client(service, config=_CONFIG)
+def client(service: str, *, max_attempts: int = 3) -> Any:
+    """A client for ``service``; ``max_attempts=1`` for callers that retry on their own terms."""
+    config = _CONFIG if max_attempts == 3 else _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": max_attempts}))
+    return boto3.session.Session().client(service, config=config)
 
 
 def forget_clients() -> None:

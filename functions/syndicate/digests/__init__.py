@@ -1,0 +1,1 @@
+"""Email digests: editions (cadence x categories) rendered once, personalised per recipient."""

@@ -1,0 +1,49 @@
+"""A digest edition: one cadence, one category set, one window of articles.
+
+Every recipient of an edition gets the same articles, so it is rendered once. Recipients
+whose window starts later (they confirmed, or changed cadence, during the last period) get an
+edition of their own window: each reader sees each article at most once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from syndicate.articles.model import Article
+from syndicate.subscriptions.model import DAILY, WEEKLY
+
+PERIODS = {DAILY: timedelta(days=1), WEEKLY: timedelta(days=7)}
+MAX_ARTICLES = 30
+
+
+def became_public(article: Article) -> str:
+    """When readers could first see the article: its publication time, or when it was stored if
+    it was backdated."""
+    return max(article.published_at, article.created_at)
+
+
+@dataclass(frozen=True)
+class DigestEdition:
+    cadence: str
+    categories: tuple[str, ...]  # sorted category slugs; empty = every category
+    since: str  # exclusive
+    until: str  # inclusive
+
+    @property
+    def id(self) -> str:
+        """Deterministic, so a retried schedule run produces the same ids (and the ledger holds)."""
+        identity = "|".join((self.cadence, ",".join(self.categories), self.since, self.until))
+        return f"{self.cadence}-{self.until[:10]}-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:20]
+
+    def includes(self, article: Article) -> bool:
+        if not (self.since < became_public(article) <= self.until) or not article.is_public(self.until):
+            return False
+        return not self.categories or bool(set(self.categories) & set(article.category_slugs))
+
+    def select(self, articles: list[Article]) -> list[Article]:
+        """The edition's articles, newest first, at most MAX_ARTICLES."""
+        chosen = [article for article in articles if self.includes(article)]
+        chosen.sort(key=lambda a: (became_public(a), a.id), reverse=True)
+        return chosen[:MAX_ARTICLES]

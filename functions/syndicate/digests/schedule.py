@@ -1,0 +1,119 @@
+"""A scheduled digest run: plan the editions, render each once, queue the recipients in batches.
+
+The run covers the window ``(since, until]`` where ``until`` is the scheduled time and
+``since`` is where the previous run of that cadence ended; a retried run of the same
+scheduled time gets the same window, hence the same edition ids, so the delivery ledger
+stops anyone from getting it twice.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Iterator, Protocol
+
+from syndicate.articles.model import Article
+from syndicate.clock import isoformat
+from syndicate.digests.edition import PERIODS, DigestEdition, became_public
+from syndicate.digests.rendering import EditionRenderer
+from syndicate.subscriptions.model import Recipient, Subscriber, category_slugs
+
+RECIPIENTS_PER_MESSAGE = 50
+# Backdated articles count from when they were stored; look this far before the window for them.
+BACKDATING_LOOKBACK = timedelta(days=7)
+_PAGE = 100
+
+
+class ArticleListing(Protocol):
+    def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Any: ...
+
+
+class MailingList(Protocol):
+    def receiving(self, cadence: str) -> Iterator[Subscriber]: ...
+    def digest_window(self, cadence: str, until: str, first_since: str) -> str: ...
+
+
+class EditionArchive(Protocol):
+    def put(self, edition_id: str, document: dict[str, Any]) -> None: ...
+
+
+class BatchQueue(Protocol):
+    def send_all(self, bodies: list[dict[str, Any]]) -> None: ...
+
+
+@dataclass(frozen=True)
+class RunReport:
+    cadence: str
+    since: str
+    until: str
+    editions: int  # rendered and queued
+    empty_editions: int  # nothing new for them: not sent
+    recipients: int
+    batches: int
+
+
+def batch_body(edition: DigestEdition, recipients: list[Recipient]) -> dict[str, Any]:
+    return {
+        "edition": edition.id,
+        "cadence": edition.cadence,
+        "recipients": [{"id": r.id, "email": r.email} for r in recipients],
+    }
+
+
+class DigestScheduler:
+    def __init__(self, subscribers: MailingList, articles: ArticleListing, renderer: EditionRenderer,
+                 editions: EditionArchive, queue: BatchQueue) -> None:
+        self._subscribers = subscribers
+        self._articles = articles
+        self._renderer = renderer
+        self._editions = editions
+        self._queue = queue
+
+    def run(self, cadence: str, scheduled_at: datetime) -> RunReport:
+        until = isoformat(scheduled_at)
+        since = self._subscribers.digest_window(cadence, until, isoformat(scheduled_at - PERIODS[cadence]))
+        groups: dict[DigestEdition, list[Recipient]] = defaultdict(list)
+        for subscriber in self._subscribers.receiving(cadence):
+            start = max(since, subscriber.since or since)
+            if start >= until:
+                continue  # confirmed after this run's time
+            edition = DigestEdition(cadence, category_slugs(subscriber.categories), start, until)
+            groups[edition].append(Recipient(subscriber.id, subscriber.email))
+        if not groups:
+            return RunReport(cadence, since, until, 0, 0, 0, 0)
+
+        earliest = min(edition.since for edition in groups)
+        articles = self._window(earliest, until)
+        editions = empty = recipients = batches = 0
+        for edition in sorted(groups, key=lambda e: (e.categories, e.since)):
+            chosen = edition.select(articles)
+            if not chosen:
+                empty += 1
+                continue
+            rendered = self._renderer.render(edition, chosen)
+            self._editions.put(edition.id, rendered.as_document())
+            members = groups[edition]
+            bodies = [batch_body(edition, members[i:i + RECIPIENTS_PER_MESSAGE])
+                      for i in range(0, len(members), RECIPIENTS_PER_MESSAGE)]
+            self._queue.send_all(bodies)
+            editions += 1
+            recipients += len(members)
+            batches += len(bodies)
+        return RunReport(cadence, since, until, editions, empty, recipients, batches)
+
+    def _window(self, since: str, until: str) -> list[Article]:
+        """Public articles that may have become public in (since, until], newest first."""
+        floor = isoformat(datetime.fromisoformat(since.replace("Z", "+00:00")) - BACKDATING_LOOKBACK)
+        found: list[Article] = []
+        cursor = None
+        while True:
+            page = self._articles.list_public(category=None, now=until, limit=_PAGE, cursor=cursor)
+            for article in page.articles:
+                if article.published_at <= floor:
+                    return found
+                if since < became_public(article) <= until:
+                    found.append(article)
+            cursor = page.cursor
+            if not cursor:
+                return found

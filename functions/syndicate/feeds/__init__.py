@@ -1,0 +1,1 @@
+"""Feeds: what each feed shows, its documents in RSS, Atom and JSON Feed, and the render."""

@@ -1,0 +1,174 @@
+"""Feed documents in the three formats: RSS 2.0, Atom 1.0 (RFC 4287) and JSON Feed 1.1.
+
+RSS and Atom come from Jinja2 templates with autoescaping on, so every value is text: titles
+can never become markup, and ``&``, ``<`` or ``]]>`` anywhere give a well-formed document. The
+sanitized body HTML goes into ``content:encoded`` / ``<content type="html">`` escaped, which is
+how both formats carry HTML. JSON Feed is ``json.dumps`` of a dict, not a template.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import format_datetime
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Callable
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from syndicate.articles.rendering import sanitize_html
+from syndicate.feeds.entries import Entry
+
+EPOCH = "1970-01-01T00:00:00Z"
+
+
+@dataclass(frozen=True)
+class FeedDocument:
+    """One page of a feed: the subscription document or an RFC 5005 archive page."""
+
+    title: str
+    description: str
+    home_url: str
+    entries: tuple[Entry, ...]  # newest first
+    hub_url: str | None = None
+    archive: bool = False  # an archive page (fh:archive); the subscription document otherwise
+    complete: bool = False  # a full archive page: it will never change again
+
+    @property
+    def updated(self) -> str:
+        """The newest change among the entries, so an unchanged feed renders to the same bytes."""
+        return max((entry.updated for entry in self.entries), default=EPOCH)
+
+
+@dataclass(frozen=True)
+class Links:
+    """The URLs one rendering of a document points at, all in its own format."""
+
+    self_url: str
+    prev_archive: str | None = None
+    current: str | None = None  # on an archive page: the subscription document
+
+
+def _parse(moment: str) -> datetime:
+    return datetime.fromisoformat(moment.replace("Z", "+00:00"))
+
+
+def rfc822(moment: str) -> str:
+    """RFC 822 date with a four-digit year, locale-independent: Wed, 17 Dec 2025 09:00:00 GMT."""
+    return format_datetime(_parse(moment), usegmt=True)
+
+
+def as_html(text: str) -> str:
+    """Plain text as HTML (for RSS description, which readers treat as HTML); escaped again on output."""
+    return str(escape(text))
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("syndicate.feeds", "templates"),
+        autoescape=True,  # explicitly on for XML and HTML alike
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["rfc822"] = rfc822
+    env.filters["as_html"] = as_html
+    env.filters["sanitized"] = lambda html: Markup(sanitize_html(html or ""))
+    return env
+
+
+@lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """Changes whenever a template or this module changes, so fingerprints notice a new renderer."""
+    digest = hashlib.sha256()
+    templates = resources.files("syndicate.feeds") / "templates"
+    for name in sorted(item.name for item in templates.iterdir() if item.name.endswith(".j2")):
+        digest.update(name.encode())
+        digest.update((templates / name).read_bytes())
+    digest.update((resources.files("syndicate.feeds") / "documents.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def render_rss(feed: FeedDocument, links: Links, tag_domain: str) -> bytes:
+    template = environment().get_template("rss.xml.j2")
+    return template.render(feed=feed, links=links, tag_domain=tag_domain).encode("utf-8")
+
+
+def render_atom(feed: FeedDocument, links: Links, tag_domain: str) -> bytes:
+    template = environment().get_template("atom.xml.j2")
+    return template.render(feed=feed, links=links, tag_domain=tag_domain).encode("utf-8")
+
+
+def render_json_feed(feed: FeedDocument, links: Links, tag_domain: str) -> bytes:
+    document: dict[str, Any] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": feed.title,
+        "home_page_url": feed.home_url,
+        "feed_url": links.self_url,
+        "description": feed.description,
+        "authors": [{"name": "Syndicate", "url": feed.home_url}],
+    }
+    if feed.hub_url:
+        document["hubs"] = [{"type": "WebSub", "url": feed.hub_url}]
+    if links.prev_archive:
+        # JSON Feed's paging: next_url is the page with the next (older) items.
+        document["next_url"] = links.prev_archive
+    if feed.complete:
+        document["expired"] = True
+    document["items"] = [_json_item(entry) for entry in feed.entries]
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _json_item(entry: Entry) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": entry.id, "url": entry.url, "title": entry.title}
+    if entry.content_html:
+        item["content_html"] = entry.content_html
+    else:
+        item["content_text"] = entry.summary or entry.title
+    if entry.summary:
+        item["summary"] = entry.summary
+    if entry.image:
+        item["image"] = entry.image.url
+        if entry.image.enclosable:
+            item["attachments"] = [
+                {"url": entry.image.url, "mime_type": entry.image.type, "size_in_bytes": entry.image.length}
+            ]
+    item["date_published"] = entry.published
+    item["date_modified"] = entry.updated
+    if entry.authors:
+        item["authors"] = [
+            {key: value for key, value in (("name", author.name), ("url", author.url)) if value}
+            for author in entry.authors
+        ]
+    tags = list(dict.fromkeys((*entry.categories, *entry.tags)))
+    if tags:
+        item["tags"] = tags
+    if entry.language:
+        item["language"] = entry.language
+    return item
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    file_name: str
+    content_type: str
+    render: Callable[[FeedDocument, Links, str], bytes]
+
+
+FORMATS = (
+    Format("rss", "rss.xml", "application/rss+xml; charset=utf-8", render_rss),
+    Format("atom", "atom.xml", "application/atom+xml; charset=utf-8", render_atom),
+    Format("json", "feed.json", "application/feed+json; charset=utf-8", render_json_feed),
+)
+
+
+def render_article_page(entry: Entry, *, page_url: str, feed_url: str, site_title: str) -> bytes:
+    template = environment().get_template("article.html.j2")
+    return template.render(entry=entry, page_url=page_url, feed_url=feed_url, site_title=site_title).encode("utf-8")

@@ -1,0 +1,152 @@
+"""What a feed says about one article, as plain values every format renders from.
+
+Every string that reaches a feed goes through ``xml_text`` first: XML 1.0 forbids control
+characters, lone surrogates and U+FFFE/U+FFFF, and a feed with one of them is not well-formed.
+Markup-significant characters (``&``, ``<``, ``]]>``) are left alone here; the templates escape
+them (autoescape on), so they cannot break the document either.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from syndicate.articles.model import Article, article_url
+
+# Everything outside the XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+# The C0 controls XML forbids: in UTF-8 they are single bytes that never occur inside a longer sequence.
+_C0_BYTES = bytes(code for code in range(0x20) if code not in (0x09, 0x0A, 0x0D))
+# Forbidden C0 bytes, and 0xEF (the lead byte of U+F000..U+FFFF, where U+FFFE/U+FFFF are), -> NUL.
+_SUSPECT = bytes(0 if code in _C0_BYTES or code == 0xEF else 1 for code in range(256))
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 cannot carry (also what JSON cannot encode as UTF-8).
+
+    Fast path in C for the usual clean text (a regex over every body costs more than the render):
+    encoding fails on a lone surrogate, and one ``bytes.translate`` maps C0 controls and the lead
+    byte of U+FFFE/U+FFFF to NUL for ``in`` to find. Anything suspect takes the exact regex.
+    """
+    try:
+        data = value.encode("utf-8")
+    except UnicodeEncodeError:
+        return _NOT_XML_CHAR.sub("", value)
+    if b"\x00" not in data.translate(_SUSPECT):
+        return value
+    return _NOT_XML_CHAR.sub("", value)
+
+
+def _optional_text(value: object) -> str | None:
+    return xml_text(value) if isinstance(value, str) and value else None
+
+
+def entry_id(article_id: str) -> str:
+    """Stable across formats and site moves: the Atom id, the RSS guid, the JSON Feed id."""
+    return f"urn:syndicate:article:{article_id}"
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    url: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True)
+class Image:
+    url: str
+    alt: str
+    caption: str | None
+    credit: str | None
+    type: str | None
+    width: int | None
+    height: int | None
+    length: int | None  # bytes; None when neither the publisher nor a probe could say
+
+    @property
+    def description(self) -> str:
+        return self.caption or self.alt
+
+    @property
+    def enclosable(self) -> bool:
+        """An RSS enclosure needs a real length and type; without them there is none."""
+        return self.length is not None and self.type is not None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    article_id: str
+    url: str
+    title: str  # plain text, never HTML
+    summary: str | None  # plain text
+    content_html: str | None  # sanitized at ingest
+    published: str  # syndicate.clock.isoformat
+    updated: str
+    authors: tuple[Author, ...]
+    categories: tuple[str, ...]
+    tags: tuple[str, ...]
+    image: Image | None
+    language: str | None
+
+
+class ImageProbe(Protocol):
+    """Finds an image's size and media type (e.g. an HTTP HEAD); raises when it cannot."""
+
+    def describe(self, url: str) -> tuple[int, str]: ...
+
+
+def build_entry(article: Article, site_url: str, probe: ImageProbe | None = None) -> Entry:
+    """The feed entry for a public article that has its body loaded."""
+    extras = article.extras
+    return Entry(
+        id=entry_id(article.id),
+        article_id=article.id,
+        url=xml_text(extras.get("canonical_url") or article_url(site_url, article.id)),
+        title=xml_text(article.title),
+        summary=_optional_text(extras.get("summary")),
+        content_html=_optional_text(article.body_html),
+        published=article.published_at,
+        updated=max(article.updated_at, article.published_at),
+        authors=tuple(
+            Author(xml_text(author["name"]), _optional_text(author.get("url")), _optional_text(author.get("email")))
+            for author in extras.get("authors") or ()
+        ),
+        categories=tuple(xml_text(category) for category in article.categories),
+        tags=tuple(xml_text(tag) for tag in extras.get("tags") or ()),
+        image=_image(extras.get("image"), probe),
+        language=_optional_text(extras.get("language")),
+    )
+
+
+def _image(image: dict | None, probe: ImageProbe | None) -> Image | None:
+    if not image:
+        return None
+    url = xml_text(image["url"])
+    media_type = image.get("type") or mimetypes.guess_type(url.split("?", 1)[0])[0]
+    length = image.get("length")
+    if (length is None or media_type is None) and probe is not None:
+        # Raises when the image cannot be resolved; the caller decides what that costs.
+        probed_length, probed_type = probe.describe(url)
+        length = probed_length if length is None else length
+        media_type = media_type or probed_type
+    return Image(
+        url=url,
+        alt=xml_text(image["alt"]),
+        caption=_optional_text(image.get("caption")),
+        credit=_optional_text(image.get("credit")),
+        type=media_type,
+        width=image.get("width"),
+        height=image.get("height"),
+        length=length,
+    )
+
+
+def without_image_details(article: Article, site_url: str) -> Entry:
+    """The entry when the image could not be resolved: no enclosure, the rest unchanged."""
+    return build_entry(article, site_url, probe=None)

@@ -1,0 +1,37 @@
+"""ScheduleDigestsFunction: EventBridge Scheduler (daily / weekly) -> editions rendered, batches queued."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from syndicate import dependencies
+from syndicate.observability import logger, metrics, tracer
+from syndicate.subscriptions.model import CADENCES
+
+
+def scheduled_time(event: dict) -> datetime:
+    """The time the run was scheduled for (the same on every retry of it), else now."""
+    value = str(event.get("scheduled_time") or "")
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return dependencies.clock()()
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@logger.inject_lambda_context
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event: dict, context: LambdaContext) -> dict:
+    cadence = event.get("cadence")
+    if cadence not in CADENCES:
+        raise ValueError(f"the schedule input must name a cadence ({', '.join(CADENCES)}), got {cadence!r}")
+    report = dependencies.digest_scheduler().run(cadence, scheduled_time(event))
+    logger.info("digest run planned", extra=asdict(report))
+    metrics.add_metric(name="DigestEditions", unit=MetricUnit.Count, value=report.editions)
+    metrics.add_metric(name="DigestRecipientsQueued", unit=MetricUnit.Count, value=report.recipients)
+    return asdict(report)

@@ -1,0 +1,298 @@
+"""SubscribersTable (subscribers, digest runs) and DigestLedgerTable (one item per delivery).
+
+Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
+
+* subscriber  ``pk=SUBSCRIBER#{id}``, ``sk=PROFILE``. The id is a keyed hash of the address,
+  so "one record per inbox" and "find the subscriber of a bounced address" are single
+  consistent key operations. ``cadence_listing`` (= the cadence) is set only while the
+  subscriber receives digests: the sparse ``ByCadence`` index is exactly the mailing list.
+  A suppressed address keeps its item with ``suppressed_at`` set: that is the suppression list.
+* digest run  ``pk=RUN#{cadence}``, ``sk={until}``: the window ``(since, until]`` a scheduled
+  run covers, so a retried run reuses its window and the next run starts where it ended.
+
+``DigestLedgerTable``: ``delivery={edition id}#{subscriber id}``, written with a conditional
+put before the message is handed to SES; TTL ``expires_at`` cleans it up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Iterable, Iterator
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+from syndicate.subscriptions.model import SUBSCRIBED, UNSUBSCRIBED, Subscriber
+from syndicate.storage.clients import client
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+PROFILE = "PROFILE"
+_FIELDS = (
+    "id", "email", "status", "cadence", "categories", "created_at", "updated_at", "confirmed_at", "since",
+    "confirmation_sent_at", "unsubscribed_at", "suppressed_at", "suppression_reason",
+)
+
+
+def subscriber_key(subscriber_id: str) -> dict[str, str]:
+    return {"pk": f"SUBSCRIBER#{subscriber_id}", "sk": PROFILE}
+
+
+def _marshal(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(value) for key, value in values.items()}
+
+
+def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def _is_condition_failure(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def _subscriber_from_item(item: dict[str, Any]) -> Subscriber:
+    values = {name: item.get(name) for name in _FIELDS}
+    values["categories"] = tuple(item.get("categories") or ())
+    return Subscriber(**values)
+
+
+def _item_from_subscriber(subscriber: Subscriber) -> dict[str, Any]:
+    item: dict[str, Any] = {**subscriber_key(subscriber.id)}
+    for name in _FIELDS:
+        value = getattr(subscriber, name)
+        if name == "categories":
+            value = list(value)
+        if value is not None:
+            item[name] = value
+    if subscriber.receives_digests:
+        item["cadence_listing"] = subscriber.cadence
+    return item
+
+
+class SubscriberStore:
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def get(self, subscriber_id: str) -> Subscriber | None:
+        response = client("dynamodb").get_item(
+            TableName=self.table_name, Key=_marshal(subscriber_key(subscriber_id)), ConsistentRead=True
+        )
+        return _subscriber_from_item(_unmarshal(response["Item"])) if "Item" in response else None
+
+    def get_many(self, subscriber_ids: Iterable[str]) -> dict[str, Subscriber]:
+        """Current state of up to 100 subscribers in one BatchGetItem (plus retries of leftovers)."""
+        wanted = list(dict.fromkeys(subscriber_ids))
+        found: dict[str, Subscriber] = {}
+        for start in range(0, len(wanted), 100):
+            keys = [_marshal(subscriber_key(i)) for i in wanted[start:start + 100]]
+            request = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+            while request:
+                response = client("dynamodb").batch_get_item(RequestItems=request)
+                for item in response.get("Responses", {}).get(self.table_name, []):
+                    subscriber = _subscriber_from_item(_unmarshal(item))
+                    found[subscriber.id] = subscriber
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
+    def receiving(self, cadence: str) -> Iterator[Subscriber]:
+        """Every subscriber who receives digests of ``cadence`` (the sparse ByCadence index)."""
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": "ByCadence",
+            "KeyConditionExpression": "cadence_listing = :cadence",
+            "ExpressionAttributeValues": _marshal({":cadence": cadence}),
+        }
+        while True:
+            response = client("dynamodb").query(**request)
+            for item in response.get("Items", []):
+                yield _subscriber_from_item(_unmarshal(item))
+            if "LastEvaluatedKey" not in response:
+                return
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def save_pending(self, subscriber: Subscriber) -> bool:
+        """Store a new or renewed sign-up; False when the address is subscribed or suppressed."""
+        try:
+            client("dynamodb").put_item(
+                TableName=self.table_name,
+                Item=_marshal(_item_from_subscriber(subscriber)),
+                ConditionExpression="attribute_not_exists(pk) OR (#status <> :subscribed AND attribute_not_exists(suppressed_at))",
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=_marshal({":subscribed": SUBSCRIBED}),
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    def claim_confirmation_slot(self, subscriber_id: str, now: str, not_since: str) -> bool:
+        """Record a confirmation mail at ``now`` unless one went out after ``not_since``."""
+        return self._update(
+            subscriber_id,
+            "SET confirmation_sent_at = :now",
+            "attribute_exists(pk) AND attribute_not_exists(suppressed_at) AND "
+            "(attribute_not_exists(confirmation_sent_at) OR confirmation_sent_at <= :cutoff)",
+            {":now": now, ":cutoff": not_since},
+        )
+
+    def release_confirmation_slot(self, subscriber_id: str, sent_at: str) -> None:
+        """Forget a confirmation mail that could not be sent, so the reader may ask again."""
+        self._update(subscriber_id, "REMOVE confirmation_sent_at", "confirmation_sent_at = :sent", {":sent": sent_at})
+
+    def confirm(self, subscriber_id: str, now: str) -> bool:
+        """pending -> subscribed; False if the subscriber is not pending (or is suppressed)."""
+        return self._update(
+            subscriber_id,
+            "SET #status = :subscribed, confirmed_at = :now, since = :now, updated_at = :now, "
+            "cadence_listing = cadence",
+            "#status = :pending AND attribute_not_exists(suppressed_at)",
+            {":subscribed": SUBSCRIBED, ":pending": "pending", ":now": now},
+            names={"#status": "status"},
+        )
+
+    def save_preferences(self, subscriber: Subscriber) -> bool:
+        """Replace cadence, categories and since of a subscribed reader."""
+        return self._update(
+            subscriber.id,
+            "SET cadence = :cadence, categories = :categories, since = :since, updated_at = :now, "
+            "cadence_listing = :cadence",
+            "#status = :subscribed AND attribute_not_exists(suppressed_at)",
+            {
+                ":cadence": subscriber.cadence,
+                ":categories": list(subscriber.categories),
+                ":since": subscriber.since,
+                ":now": subscriber.updated_at,
+                ":subscribed": SUBSCRIBED,
+            },
+            names={"#status": "status"},
+        )
+
+    def unsubscribe(self, subscriber_id: str, now: str) -> bool:
+        """Stop every mail to the subscriber; repeating it changes nothing."""
+        return self._update(
+            subscriber_id,
+            "SET #status = :unsubscribed, unsubscribed_at = if_not_exists(unsubscribed_at, :now), "
+            "updated_at = :now REMOVE cadence_listing",
+            "attribute_exists(pk)",
+            {":unsubscribed": UNSUBSCRIBED, ":now": now},
+            names={"#status": "status"},
+        )
+
+    def suppress(self, subscriber_id: str, email: str, reason: str, now: str) -> None:
+        """Put the address on the suppression list (creating its record if there is none)."""
+        client("dynamodb").update_item(
+            TableName=self.table_name,
+            Key=_marshal(subscriber_key(subscriber_id)),
+            UpdateExpression=(
+                "SET suppressed_at = if_not_exists(suppressed_at, :now), suppression_reason = :reason, "
+                "updated_at = :now, id = :id, email = if_not_exists(email, :email), "
+                "#status = if_not_exists(#status, :unsubscribed), cadence = if_not_exists(cadence, :weekly), "
+                "categories = if_not_exists(categories, :none), created_at = if_not_exists(created_at, :now) "
+                "REMOVE cadence_listing"
+            ),
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues=_marshal({
+                ":now": now, ":reason": reason, ":id": subscriber_id, ":email": email,
+                ":unsubscribed": UNSUBSCRIBED, ":weekly": "weekly", ":none": [],
+            }),
+        )
+
+    def _update(self, subscriber_id: str, expression: str, condition: str, values: dict[str, Any],
+                names: dict[str, str] | None = None) -> bool:
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": _marshal(subscriber_key(subscriber_id)),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeValues": _marshal(values),
+        }
+        if names:
+            request["ExpressionAttributeNames"] = names
+        try:
+            client("dynamodb").update_item(**request)
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return False
+            raise
+        return True
+
+    # -- digest runs --------------------------------------------------------------------------
+
+    def digest_window(self, cadence: str, until: str, first_since: str) -> str:
+        """The start of the window ``(since, until]`` of the run of ``cadence`` ending at ``until``.
+
+        A retried run gets the window it recorded the first time; a new run starts where the
+        latest earlier run ended (``first_since`` when there is none).
+        """
+        dynamodb = client("dynamodb")
+        key = {"pk": f"RUN#{cadence}", "sk": until}
+        for _ in range(3):
+            existing = dynamodb.get_item(TableName=self.table_name, Key=_marshal(key), ConsistentRead=True)
+            if "Item" in existing:
+                return _unmarshal(existing["Item"])["since"]
+            previous = dynamodb.query(
+                TableName=self.table_name,
+                KeyConditionExpression="pk = :pk AND sk < :until",
+                ExpressionAttributeValues=_marshal({":pk": f"RUN#{cadence}", ":until": until}),
+                ScanIndexForward=False,
+                Limit=1,
+                ConsistentRead=True,
+            ).get("Items", [])
+            since = _unmarshal(previous[0])["sk"] if previous else first_since
+            try:
+                dynamodb.put_item(
+                    TableName=self.table_name,
+                    Item=_marshal({**key, "since": since}),
+                    ConditionExpression="attribute_not_exists(pk)",
+                )
+                return since
+            except ClientError as error:
+                if not _is_condition_failure(error):
+                    raise
+        raise RuntimeError(f"could not record the {cadence} digest run ending at {until}")
+
+
+class DeliveryLedger:
+    """One conditional write per (edition, recipient): whoever writes it first may send."""
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+
+    def claim(self, edition_id: str, subscriber_id: str, now: str, expires_at: int) -> str | None:
+        """A claim id if this call claimed the delivery; None if it was claimed before."""
+        claim_id = uuid.uuid4().hex
+        try:
+            client("dynamodb").put_item(
+                TableName=self.table_name,
+                Item=_marshal({
+                    "delivery": f"{edition_id}#{subscriber_id}",
+                    "claim": claim_id,
+                    "claimed_at": now,
+                    "expires_at": expires_at,
+                }),
+                ConditionExpression="attribute_not_exists(delivery)",
+            )
+        except ClientError as error:
+            if _is_condition_failure(error):
+                return None
+            raise
+        return claim_id
+
+    def release(self, edition_id: str, subscriber_id: str, claim_id: str) -> None:
+        """Give back a claim whose send is known to have failed, so a retry may send."""
+        try:
+            client("dynamodb").delete_item(
+                TableName=self.table_name,
+                Key=_marshal({"delivery": f"{edition_id}#{subscriber_id}"}),
+                ConditionExpression="claim = :claim",
+                ExpressionAttributeValues=_marshal({":claim": claim_id}),
+            )
+        except ClientError as error:
+            if not _is_condition_failure(error):
+                raise

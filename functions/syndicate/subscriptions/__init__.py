@@ -1,0 +1,1 @@
+"""Readers' subscriptions: double opt-in, preferences, one-click unsubscribe, suppression."""

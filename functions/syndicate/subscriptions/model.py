@@ -1,0 +1,75 @@
+"""A reader's subscription, as plain values."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, replace
+from typing import Any
+
+from syndicate.articles.model import category_slug
+
+PENDING = "pending"
+SUBSCRIBED = "subscribed"
+UNSUBSCRIBED = "unsubscribed"
+
+DAILY = "daily"
+WEEKLY = "weekly"
+CADENCES = (DAILY, WEEKLY)
+
+
+def normalise_email(address: str) -> str:
+    """One spelling per inbox: surrounding space dropped, case folded."""
+    return address.strip().lower()
+
+
+def subscriber_id(secret: bytes, address: str) -> str:
+    """A keyed hash of the normalised address: stable per inbox, reveals nothing without the secret.
+
+    Keying the subscriber by it makes "one record per address" a plain conditional write (no
+    race between two sign-ups) and lets a bounce find its subscriber with one consistent read.
+    """
+    key = hashlib.sha256(b"syndicate-subscriber-id\x00" + secret).digest()
+    return "sub_" + hmac.new(key, normalise_email(address).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
+def category_slugs(categories: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """The subscriber's categories as sorted, distinct slugs (how articles are indexed)."""
+    return tuple(sorted({category_slug(c) for c in categories if category_slug(c)}))
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    id: str
+    email: str
+    status: str
+    cadence: str
+    categories: tuple[str, ...]  # slugs; empty means every category
+    created_at: str
+    updated_at: str
+    confirmed_at: str | None = None
+    # Articles that became public after this moment are due (confirmation, or cadence change).
+    since: str | None = None
+    confirmation_sent_at: str | None = None
+    unsubscribed_at: str | None = None
+    suppressed_at: str | None = None
+    suppression_reason: str | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppressed_at is not None
+
+    @property
+    def receives_digests(self) -> bool:
+        return self.status == SUBSCRIBED and not self.suppressed
+
+    def with_changes(self, **changes: Any) -> "Subscriber":
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What a sender needs to mail one subscriber: no more."""
+
+    id: str
+    email: str

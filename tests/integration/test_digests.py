@@ -1,0 +1,193 @@
+"""Digests on moto: who gets what, and never twice nor lost when SES or the sender fails."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import events
+from tests.support.digests import SenderCrashed, SesFaults
+from tests.support.mail import bodies
+
+SPACE = events.article("photo-of-the-day")
+CLIMATE = events.article("ocean-heatwave-explainer")
+READERS = [f"reader{n}@example.com" for n in range(1, 6)]
+
+
+def subscribe_at_dawn(world, clock, *readers, cadence="daily", categories=None):
+    clock.set("2025-12-17T06:00:00Z")
+    for reader in readers:
+        world.subscribed(reader, cadence, categories)
+
+
+def publish_in_the_morning(world, clock, *documents):
+    clock.set("2025-12-17T10:00:00Z")
+    for document in documents:
+        world.publish(document)
+    world.outbox.clear()
+
+
+def test_category_filters_choose_the_articles_of_each_reader(world, clock):
+    subscribe_at_dawn(world, clock, "space@example.com", categories=["Space/science journalism"])
+    subscribe_at_dawn(world, clock, "climate@example.com", categories=["climate"])
+    subscribe_at_dawn(world, clock, "everything@example.com")
+    publish_in_the_morning(world, clock, SPACE, CLIMATE)
+
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    [space] = world.outbox.to("space@example.com")
+    [climate] = world.outbox.to("climate@example.com")
+    [everything] = world.outbox.to("everything@example.com")
+    assert SPACE["title"] in bodies(space)[0] and CLIMATE["title"] not in bodies(space)[0]
+    assert CLIMATE["title"] in bodies(climate)[0] and SPACE["title"] not in bodies(climate)[0]
+    assert SPACE["title"] in bodies(everything)[0] and CLIMATE["title"] in bodies(everything)[0]
+
+
+def test_each_distinct_edition_is_rendered_once(world, clock):
+    subscribe_at_dawn(world, clock, *READERS[:3], categories=["Space/science journalism"])
+    subscribe_at_dawn(world, clock, *READERS[3:])
+    publish_in_the_morning(world, clock, SPACE)
+
+    report = world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    assert report["editions"] == 2 and report["recipients"] == 5
+    assert sorted(world.outbox.recipients()) == sorted(READERS)
+
+
+def test_weekly_readers_get_nothing_from_the_daily_run_and_everything_from_the_weekly(world, clock):
+    subscribe_at_dawn(world, clock, "weekly@example.com", cadence="weekly")
+    publish_in_the_morning(world, clock, SPACE, CLIMATE)
+
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+    assert world.outbox.to("weekly@example.com") == []
+
+    world.digest("weekly", at="2025-12-22T07:00:00Z")
+    [weekly] = world.outbox.to("weekly@example.com")
+    assert weekly["Subject"].startswith("Syndicate weekly digest:")
+    assert SPACE["title"] in bodies(weekly)[0] and CLIMATE["title"] in bodies(weekly)[0]
+
+
+def test_an_empty_digest_is_not_sent(world, clock):
+    subscribe_at_dawn(world, clock, "space@example.com", categories=["Space/science journalism"])
+    publish_in_the_morning(world, clock, CLIMATE)
+
+    report = world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    assert world.outbox.messages() == []
+    assert report["editions"] == 0 and report["empty_editions"] == 1
+
+
+def test_a_reader_starts_from_the_moment_they_confirmed(world, clock):
+    publish_in_the_morning(world, clock, SPACE)
+    clock.set("2025-12-17T11:00:00Z")
+    world.subscribed("late@example.com")
+    clock.set("2025-12-17T12:00:00Z")
+    world.publish(CLIMATE)
+    world.outbox.clear()
+
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    [mail] = world.outbox.to("late@example.com")
+    text = bodies(mail)[0]
+    assert CLIMATE["title"] in text and SPACE["title"] not in text
+
+
+def test_the_next_day_brings_only_the_articles_of_that_day(world, clock):
+    subscribe_at_dawn(world, clock, "reader@example.com")
+    publish_in_the_morning(world, clock, SPACE)
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+    clock.set("2025-12-18T10:00:00Z")
+    world.publish(CLIMATE)
+    world.outbox.clear()
+
+    world.digest("daily", at="2025-12-19T07:00:00Z")
+
+    [mail] = world.outbox.to("reader@example.com")
+    assert CLIMATE["title"] in bodies(mail)[0] and SPACE["title"] not in bodies(mail)[0]
+
+
+def test_a_throttled_recipient_is_retried_and_everyone_gets_exactly_one(world, clock, monkeypatch, sleeps):
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    SesFaults(throttle={3, 4}).install(monkeypatch)  # the 3rd recipient is throttled twice
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    responses = world.deliver()
+
+    assert sorted(world.outbox.recipients()) == sorted(READERS)
+    assert len(sleeps) == 2
+    assert [r["batchItemFailures"] for r in responses] == [[]]
+
+
+def test_a_recipient_throttled_past_every_retry_fails_the_batch_and_is_sent_on_redelivery(world, clock, monkeypatch, sleeps):
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    SesFaults(throttle={3, 4, 5, 6, 7, 8}).install(monkeypatch)  # six attempts, all throttled
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    [first, *_] = world.deliver()
+
+    assert len(first["batchItemFailures"]) == 1
+    assert sorted(world.outbox.recipients()) == sorted(READERS)
+
+
+def test_a_batch_retried_after_a_crash_mid_way_sends_nobody_a_second_copy(world, clock, monkeypatch):
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    SesFaults(crash_after={3}).install(monkeypatch)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    responses = world.deliver()
+
+    assert len(responses[0]["batchItemFailures"]) == 1  # the crashed batch came back
+    assert sorted(world.outbox.recipients()) == sorted(READERS)
+
+
+def test_a_sender_short_of_time_hands_the_rest_of_the_batch_back(world, clock):
+    from tests.support.digests import SenderContext
+
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    first = world.deliver(rounds=1, context=SenderContext(remaining_ms=5_000))
+    assert len(first[0]["batchItemFailures"]) == 1 and world.outbox.messages() == []
+
+    world.deliver()
+    assert sorted(world.outbox.recipients()) == sorted(READERS)
+
+
+def test_an_address_suppressed_between_schedule_and_send_is_skipped(world, clock):
+    subscribe_at_dawn(world, clock, *READERS[:2])
+    publish_in_the_morning(world, clock, SPACE)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+    clock.set("2025-12-17T06:00:00Z")
+    world.subscribe(READERS[0])  # an already subscribed reader: no mail, nothing changes
+    world.outbox.clear()
+    world.ses_event("complaint", READERS[0])
+
+    world.deliver()
+
+    assert world.outbox.recipients() == [READERS[1]]
+
+
+@pytest.mark.parametrize("sample", ["bounce", "complaint"])
+def test_bounce_and_complaint_suppress_the_address_for_good(world, clock, sample):
+    subscribe_at_dawn(world, clock, "gone@example.com", "stays@example.com")
+    publish_in_the_morning(world, clock, SPACE)
+
+    assert world.ses_event(sample, "gone@example.com") == {"suppressed": 1}
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+    clock.set("2025-12-18T10:00:00Z")
+    world.subscribe("gone@example.com")
+
+    assert world.outbox.recipients() == ["stays@example.com"]
+
+
+def test_a_soft_bounce_suppresses_nobody(world, clock):
+    subscribe_at_dawn(world, clock, "full@example.com")
+    publish_in_the_morning(world, clock, SPACE)
+
+    assert world.ses_event("soft-bounce", "full@example.com") == {"suppressed": 0}
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    assert world.outbox.recipients() == ["full@example.com"]

@@ -1,0 +1,198 @@
+"""Driving the subscription and digest functions the way AWS would, on moto."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+from botocore.awsrequest import AWSResponse
+
+from syndicate.storage.clients import client
+from tests.support import events
+from tests.support.api import Answer, ApiCaller
+from tests.support.functions import Functions
+from tests.support.lambda_context import FakeLambdaContext
+from tests.support.mail import Outbox, link_to, token_of
+
+
+class SenderContext(FakeLambdaContext):
+    """The sender's Lambda context: 120 s timeout, as template.yaml gives it."""
+
+    def __init__(self, remaining_ms: int = 120_000) -> None:
+        super().__init__(function_name="syndicate-SendDigestsFunction")
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+class MailingWorld:
+    """Readers, a publisher, the two schedules and the sender, all through their handlers."""
+
+    def __init__(self, functions: Functions, stack: Any, outbox: Outbox) -> None:
+        self.functions = functions
+        self.stack = stack
+        self.outbox = outbox
+        self.api = ApiCaller(functions.handler("SubscriptionsApiFunction"), publisher_id=None)
+        self.publisher = ApiCaller(functions.handler("ArticlesApiFunction"), publisher_id="pub_alice")
+
+    # -- readers ------------------------------------------------------------------------------
+
+    def subscribe(self, email: str, cadence: str = "daily", categories: list[str] | None = None) -> Answer:
+        document: dict[str, Any] = {"email": email, "cadence": cadence}
+        if categories is not None:
+            document["categories"] = categories
+        return self.api("POST", "/subscriptions", body=document)
+
+    def confirmation_link(self, email: str) -> str:
+        mails = self.outbox.to(email)
+        assert mails, f"no confirmation mail to {email}"
+        return link_to(mails[-1], "/subscriptions/confirm")
+
+    def follow(self, url: str, method: str = "GET", form: str | None = None) -> Answer:
+        """Follow a link from a mail through the API handler (the path after the stage)."""
+        path = url.split("/dev", 1)[1].split("?", 1)[0]
+        headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else None
+        return self.api(method, path, query={"token": token_of(url)}, raw_body=form, headers=headers)
+
+    def subscribed(self, email: str, cadence: str = "daily", categories: list[str] | None = None) -> None:
+        """Subscribe and confirm from the mail, as a reader would."""
+        assert self.subscribe(email, cadence, categories).status == 202
+        assert self.follow(self.confirmation_link(email)).status == 200
+
+    def token_for(self, email: str, purpose: str) -> str:
+        """A genuine link token, as the functions would sign it."""
+        from syndicate import dependencies
+        from syndicate.subscriptions.model import subscriber_id
+
+        self.functions.activate("SubscriptionsApiFunction")
+        return dependencies.token_signer().issue(purpose, subscriber_id(dependencies.token_secret(), email))
+
+    # -- publisher ----------------------------------------------------------------------------
+
+    def publish(self, document: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
+        body = {**(document or events.article("photo-of-the-day")), **changes}
+        answer = self.publisher("POST", "/articles", body=body)
+        assert answer.status == 201, answer.body
+        return answer.json
+
+    # -- schedules and sender -----------------------------------------------------------------
+
+    def run_schedule(self, cadence: str = "daily", at: str | None = None) -> dict[str, Any]:
+        event = events.load(f"schedules/{cadence}-digest.json")
+        if at is not None:
+            event["scheduled_time"] = at
+        return self.functions.invoke("ScheduleDigestsFunction", event)
+
+    def queued(self) -> list[dict[str, Any]]:
+        """Every message waiting in the digest queue (made visible again afterwards)."""
+        sqs = client("sqs")
+        url = self.stack.name("DigestQueue")
+        found = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+            if not messages:
+                break
+            found.extend(messages)
+        for message in found:
+            sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+        return found
+
+    def sqs_event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        template = events.load("sqs/digest-batch.json")["Records"][0]
+        records = []
+        for message in messages:
+            record = copy.deepcopy(template)
+            record.update(messageId=message["MessageId"], receiptHandle=message["ReceiptHandle"],
+                          body=message["Body"], md5OfBody=message["MD5OfBody"])
+            record["attributes"].update(message.get("Attributes", {}))
+            record["eventSourceARN"] = self.stack.resolver.attributes[("DigestQueue", "Arn")]
+            records.append(record)
+        return {"Records": records}
+
+    def deliver(self, rounds: int = 10, context: Any = None) -> list[dict[str, Any]]:
+        """Do what the SQS event source does: batches of 10 to the sender, failures made visible again."""
+        sqs = client("sqs")
+        url = self.stack.name("DigestQueue")
+        responses = []
+        for _ in range(rounds):
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+            if not messages:
+                break
+            try:
+                response = self.functions.invoke("SendDigestsFunction", self.sqs_event(messages), context or SenderContext())
+            except BatchProcessingError as error:
+                # Every record failed: the invocation fails and SQS gives the whole batch back.
+                response = {"error": str(error), "batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
+            responses.append(response)
+            failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+            for message in messages:
+                if message["MessageId"] in failed:
+                    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+                else:
+                    sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+        return responses
+
+    def digest(self, cadence: str = "daily", at: str | None = None) -> dict[str, Any]:
+        report = self.run_schedule(cadence, at)
+        self.deliver()
+        return report
+
+    # -- SES feedback -------------------------------------------------------------------------
+
+    def ses_event(self, name: str, address: str) -> dict[str, Any]:
+        event = events.load(f"ses/{name}.json")
+        text = json.dumps(event).replace("reader@example.com", address)
+        return self.functions.invoke("RecordMailFeedbackFunction", json.loads(text))
+
+
+class SesFaults:
+    """Faults injected into SES SendEmail calls (numbered from 1), on the real moto client.
+
+    ``throttle``: those calls are answered TooManyRequestsException before reaching SES.
+    ``crash_after``: those calls reach SES (the mail is sent) and then the process "dies".
+    """
+
+    def __init__(self, throttle: set[int] = frozenset(), crash_after: set[int] = frozenset(),
+                 code: str = "TooManyRequestsException") -> None:
+        self.throttle = set(throttle)
+        self.crash_after = set(crash_after)
+        self.code = code
+        self.calls = 0
+
+    def before_call(self, **kwargs: Any) -> Any:
+        self.calls += 1
+        if self.calls not in self.throttle:
+            return None
+        response = AWSResponse("https://email.us-east-1.amazonaws.com", 429, {}, None)
+        return response, {
+            "Error": {"Code": self.code, "Message": "Maximum sending rate exceeded."},
+            "ResponseMetadata": {"HTTPStatusCode": 429},
+        }
+
+    def after_call(self, **kwargs: Any) -> None:
+        if self.calls in self.crash_after:
+            raise SenderCrashed(f"the sender died right after SES accepted call {self.calls}")
+
+    def install(self, monkeypatch: Any) -> "SesFaults":
+        from syndicate.storage import mail
+
+        real = mail.client
+        hooked: set[int] = set()
+
+        def client_with_faults(service: str, **options: Any) -> Any:
+            created = real(service, **options)
+            if service == "sesv2" and id(created) not in hooked:
+                created.meta.events.register("before-call.sesv2.SendEmail", self.before_call)
+                created.meta.events.register("after-call.sesv2.SendEmail", self.after_call)
+                hooked.add(id(created))
+            return created
+
+        monkeypatch.setattr(mail, "client", client_with_faults)
+        return self
+
+
+class SenderCrashed(RuntimeError):
+    """Stands for the process dying: an outcome the sender cannot know."""

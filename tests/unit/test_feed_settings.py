@@ -1,0 +1,52 @@
+"""RenderFeedsFunction's settings: read once, validated, refused when missing or wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from syndicate.settings import FeedSettings, MissingSetting
+
+ENV = {
+    "ARTICLES_TABLE": "articles",
+    "ARTICLE_BUCKET": "bodies",
+    "SITE_BUCKET": "site",
+    "SITE_URL": "https://site.example/",
+    "FEED_ITEM_COUNT": "50",
+    "WEBSUB_HUB_URL": "",
+}
+
+
+@pytest.fixture
+def env(monkeypatch):
+    for name, value in ENV.items():
+        monkeypatch.setenv(name, value)
+    return monkeypatch
+
+
+def test_feed_settings_come_from_the_environment(env):
+    settings = FeedSettings.from_env()
+
+    assert settings == FeedSettings("articles", "bodies", "site", "https://site.example", 50, None)
+
+
+@pytest.mark.parametrize("name", ["SITE_BUCKET", "FEED_ITEM_COUNT", "SITE_URL", "ARTICLES_TABLE"])
+def test_a_missing_feed_setting_is_refused_at_start_up(env, name):
+    env.delenv(name)
+
+    with pytest.raises(MissingSetting, match=name):
+        FeedSettings.from_env()
+
+
+@pytest.mark.parametrize("count", ["0", "ten", "1001"])
+def test_a_feed_item_count_out_of_range_is_refused(env, count):
+    env.setenv("FEED_ITEM_COUNT", count)
+
+    with pytest.raises(MissingSetting, match="FEED_ITEM_COUNT"):
+        FeedSettings.from_env()
+
+
+def test_a_hub_url_that_is_not_http_is_refused(env):
+    env.setenv("WEBSUB_HUB_URL", "ftp://hub.example")
+
+    with pytest.raises(MissingSetting, match="WEBSUB_HUB_URL"):
+        FeedSettings.from_env()

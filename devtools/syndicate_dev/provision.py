@@ -1,12 +1,13 @@
 """Creating the template's resources on moto (in-process ``mock_aws`` or a moto server).
 
-Every table, index, bucket, queue, secret and SES identity / configuration set comes from
+Every table, index, bucket, queue, secret, topic, SES identity and configuration set comes from
 template.yaml; only names are local.
 """
 
 from __future__ import annotations
 
 import json
+from email.utils import parseaddr
 from typing import Any
 
 import boto3
@@ -96,13 +97,23 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         names[logical_id] = arn
         resolver.attributes[(logical_id, "Arn")] = arn
 
-    # SES: configuration sets first (an identity may name one), then the sending identities,
-    # which moto treats as verified, so sends from them are accepted.
+    _create_email_resources(template, session, resolver, prefix)
+    _create_topics(template, session, resolver, prefix, region)
+    _name_the_rest(template, resolver, prefix, region)
+    return resolver
+
+
+def _create_email_resources(template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver,
+                            prefix: str) -> None:
+    """SES configuration sets first (an identity may name one), then the sending identities,
+    which moto treats as verified, so sends from them are accepted."""
     sesv2 = session.client("sesv2")
     for logical_id, props in tpl.resources(template, "AWS::SES::ConfigurationSet").items():
-        name = props.get("Name") or f"{prefix}-{logical_id}"
-        sesv2.create_configuration_set(ConfigurationSetName=name)
-        names[logical_id] = name
+        name = str(resolver.value(props["Name"])) if "Name" in props else f"{prefix}-{logical_id}"
+        existing = sesv2.list_configuration_sets().get("ConfigurationSets", [])
+        if name not in existing:
+            sesv2.create_configuration_set(ConfigurationSetName=name)
+        resolver.names[logical_id] = name
     for logical_id, props in tpl.resources(template, "AWS::SES::EmailIdentity").items():
         identity = str(resolver.value(props["EmailIdentity"]))
         request: dict[str, Any] = {"EmailIdentity": identity}
@@ -112,6 +123,40 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         existing = {i["IdentityName"] for i in sesv2.list_email_identities().get("EmailIdentities", [])}
         if identity not in existing:
             sesv2.create_email_identity(**request)
-        names[logical_id] = identity
+        resolver.names[logical_id] = identity
 
-    return resolver
+
+def verify_email_identity(session: boto3.session.Session, identity: str) -> None:
+    """An address (or a whole domain) SES may send from; moto treats created identities as verified."""
+    _, address = parseaddr(identity)
+    identity = address or identity
+    ses = session.client("ses")
+    if "@" in identity:
+        ses.verify_email_identity(EmailAddress=identity)
+    else:
+        ses.verify_domain_identity(Domain=identity)
+
+
+def _create_topics(template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str,
+                   region: str) -> None:
+    sns = session.client("sns")
+    for logical_id, props in tpl.resources(template, "AWS::SNS::Topic").items():
+        name = f"{prefix}-{logical_id}" + (".fifo" if props.get("FifoTopic") else "")
+        arn = sns.create_topic(Name=name)["TopicArn"]
+        resolver.names[logical_id] = arn  # Ref of a topic is its ARN
+        resolver.attributes[(logical_id, "TopicArn")] = arn
+        resolver.attributes[(logical_id, "TopicName")] = name
+
+
+def _name_the_rest(template: dict[str, Any], resolver: tpl.Resolver, prefix: str, region: str) -> None:
+    """Every other resource (functions, APIs, log groups...) gets a name and ARN, so any !Ref or
+    !GetAtt of a function's environment resolves even where nothing is created locally."""
+    for logical_id, resource in template["Resources"].items():
+        name = f"{prefix}-{logical_id}"
+        resolver.names.setdefault(logical_id, name)
+        if resource["Type"] == "AWS::Serverless::Function":
+            arn = f"arn:aws:lambda:{region}:123456789012:function:{name}"
+        else:
+            service = resource["Type"].split("::")[1].lower()
+            arn = f"arn:aws:{service}:{region}:123456789012:{name}"
+        resolver.attributes.setdefault((logical_id, "Arn"), arn)

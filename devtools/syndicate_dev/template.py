@@ -62,6 +62,8 @@ class Route:
     method: str  # GET, POST, ... or ANY
     path: str  # /articles/{id}
     authorized: bool  # behind the API's default authorizer
+    api: str | None = None  # logical id of the AWS::Serverless::Api
+    authorizer: str | None = None  # name of the authorizer in that API's Auth.Authorizers
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,8 @@ class Schedule:
     expression: str  # rate(5 minutes), cron(...)
     input: str | None = None
     name: str | None = None
+    timezone: str | None = None  # ScheduleExpressionTimezone (ScheduleV2)
+    enabled: bool = True
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,9 @@ def api_routes(template: dict[str, Any]) -> list[Route]:
         default_authorizer = (api.get("Auth") or {}).get("DefaultAuthorizer")
         own = (props.get("Auth") or {}).get("Authorizer")
         authorized = own != "NONE" and bool(own or default_authorizer)
-        routes.append(Route(logical_id, event_name, props["Method"].upper(), props["Path"], authorized))
+        authorizer = (own or default_authorizer) if authorized else None
+        api_id = (props.get("RestApiId") or {}).get("Ref")
+        routes.append(Route(logical_id, event_name, props["Method"].upper(), props["Path"], authorized, api_id, authorizer))
     return routes
 
 
@@ -133,8 +139,10 @@ def schedules(template: dict[str, Any]) -> list[Schedule]:
     for logical_id, event_name, event in _events(template):
         if event["Type"] in ("ScheduleV2", "Schedule"):
             props = event["Properties"]
+            enabled = props.get("State", "ENABLED") != "DISABLED" and props.get("Enabled", True) is not False
             found.append(
-                Schedule(logical_id, event_name, props["ScheduleExpression"], props.get("Input"), props.get("Name"))
+                Schedule(logical_id, event_name, props["ScheduleExpression"], props.get("Input"), props.get("Name"),
+                         props.get("ScheduleExpressionTimezone"), enabled)
             )
     return found
 

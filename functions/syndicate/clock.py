@@ -14,4 +14,5 @@ def system_clock() -> datetime:
 
 def isoformat(moment: datetime) -> str:
     """UTC to the second, fixed width, so it sorts as it reads: 2025-12-17T09:30:00Z."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = moment.astimezone(timezone.utc)
+    return f"{utc.year:04d}-" + utc.strftime("%m-%dT%H:%M:%SZ")  # %Y does not pad years before 1000

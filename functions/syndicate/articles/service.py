@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Protocol, Sequence
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
@@ -20,6 +20,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from aws_lambda_powertools.utilities.idempotency.serialization.custom_dict import CustomDictSerializer
 
 from syndicate import contract
+from syndicate.contract import Violation
 from syndicate.articles.model import (
     DRAFT,
     OPTIONAL_FIELDS,
@@ -245,6 +246,11 @@ def new_article_id() -> str:
 
 def _require_valid(document: Any) -> None:
     found = contract.violations("article", document)
+    if not found and isinstance(document, dict) and document.get("published_at"):
+        try:
+            datetime.fromisoformat(document["published_at"].upper()).astimezone(timezone.utc)
+        except (OverflowError, ValueError):
+            found = [Violation("/published_at", "is not a moment between the years 0001 and 9999 in UTC")]
     if found:
         raise InvalidRequest(found, f"The article has {len(found)} invalid field{'s' if len(found) != 1 else ''}.")
 

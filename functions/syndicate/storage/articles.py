@@ -290,8 +290,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _dynamo_number(value: Any) -> Any:
+    """JSON numbers for DynamoDB: 435.0 (a valid JSON Schema integer) as 435, other floats as Decimal."""
+    from decimal import Decimal
+
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: _dynamo_number(inner) for key, inner in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_dynamo_number(inner) for inner in value]
+    return value
+
+
 def _marshal(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in values.items()}
+    return {key: _serializer.serialize(_dynamo_number(value)) for key, value in values.items()}
 
 
 def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:

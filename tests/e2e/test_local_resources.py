@@ -1,0 +1,94 @@
+"""The local stack's resources are template.yaml's: described on its running moto server."""
+
+from __future__ import annotations
+
+import json
+
+import boto3
+import pytest
+
+from syndicate_dev import template as tpl
+from syndicate_dev.local.schedules import schedule_name
+
+
+@pytest.fixture(scope="module")
+def aws(local_stack):
+    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    return lambda service: session.client(service, endpoint_url=local_stack.description["moto_url"])
+
+
+def _key_schema(schema):
+    return sorted((key["AttributeName"], key["KeyType"]) for key in schema)
+
+
+def test_every_table_has_the_key_schema_and_indexes_of_the_template(local_stack, aws):
+    names = local_stack.description["names"]
+    for logical_id, props in tpl.resources(tpl.load(), "AWS::DynamoDB::Table").items():
+        table = aws("dynamodb").describe_table(TableName=names[logical_id])["Table"]
+
+        assert _key_schema(table["KeySchema"]) == _key_schema(props["KeySchema"]), logical_id
+        assert {(a["AttributeName"], a["AttributeType"]) for a in table["AttributeDefinitions"]} == {
+            (a["AttributeName"], a["AttributeType"]) for a in props["AttributeDefinitions"]}
+        local_indexes = {i["IndexName"]: (_key_schema(i["KeySchema"]), i["Projection"]["ProjectionType"])
+                         for i in table.get("GlobalSecondaryIndexes", [])}
+        template_indexes = {i["IndexName"]: (_key_schema(i["KeySchema"]), i["Projection"]["ProjectionType"])
+                            for i in props.get("GlobalSecondaryIndexes", [])}
+        assert local_indexes == template_indexes, logical_id
+
+
+def test_every_table_with_a_ttl_in_the_template_has_it_locally(local_stack, aws):
+    names = local_stack.description["names"]
+    for logical_id, props in tpl.resources(tpl.load(), "AWS::DynamoDB::Table").items():
+        described = aws("dynamodb").describe_time_to_live(TableName=names[logical_id])["TimeToLiveDescription"]
+        wanted = props.get("TimeToLiveSpecification")
+
+        if wanted:
+            assert described["AttributeName"] == wanted["AttributeName"]
+            assert described["TimeToLiveStatus"] == "ENABLED"
+        else:
+            assert described["TimeToLiveStatus"] == "DISABLED"
+
+
+def test_every_bucket_exists_with_the_template_versioning(local_stack, aws):
+    names = local_stack.description["names"]
+    for logical_id, props in tpl.resources(tpl.load(), "AWS::S3::Bucket").items():
+        versioning = aws("s3").get_bucket_versioning(Bucket=names[logical_id]).get("Status")
+
+        assert versioning == (props.get("VersioningConfiguration") or {}).get("Status"), logical_id
+
+
+def test_every_queue_exists_with_the_template_redrive_policy(local_stack, aws):
+    names = local_stack.description["names"]
+    queues = tpl.resources(tpl.load(), "AWS::SQS::Queue")
+    for logical_id, props in queues.items():
+        attributes = aws("sqs").get_queue_attributes(QueueUrl=names[logical_id], AttributeNames=["All"])["Attributes"]
+        redrive = props.get("RedrivePolicy")
+
+        if redrive:
+            policy = json.loads(attributes["RedrivePolicy"])
+            dlq = redrive["deadLetterTargetArn"]["Fn::GetAtt"][0]
+            assert policy["deadLetterTargetArn"].endswith(":" + names[dlq].rsplit("/", 1)[-1])
+            assert int(policy["maxReceiveCount"]) == int(redrive["maxReceiveCount"])
+        else:
+            assert "RedrivePolicy" not in attributes
+    listed = aws("sqs").list_queues().get("QueueUrls", [])
+    assert sorted(listed) == sorted(names[logical_id] for logical_id in queues)
+
+
+def test_the_schedules_are_the_template_schedules(local_stack):
+    template = tpl.load()
+    local = {(s["name"], s["function"], s["event"]) for s in local_stack.description["schedules"]}
+
+    assert local == {(schedule_name(s.event), s.function, s.event) for s in tpl.schedules(template)}
+
+
+def test_the_queue_consumers_are_the_template_event_sources(local_stack):
+    local = {(s["event"], s["function"], s["queue"], s["batch_size"], s["report_batch_item_failures"])
+             for s in local_stack.description["queue_sources"]}
+
+    assert local == {(s.event, s.function, s.queue, s.batch_size, s.report_batch_item_failures)
+                     for s in tpl.queue_sources(tpl.load())}
+
+
+def test_every_function_of_the_template_can_be_invoked_locally(local_stack):
+    assert local_stack.description["functions"] == sorted(tpl.functions(tpl.load()))

@@ -47,7 +47,7 @@ def test_a_digest_email_shows_the_photo_and_the_links_in_chromium(local_stack):
     flows.subscribe_and_confirm(local_stack, reader)
     seed = flows.published_now(events.article("photo-of-the-day"))
     created = local_stack.call("POST", "/articles", body=seed)
-    flows.next_second()
+    flows.next_second(local_stack)
     flows.run_schedule(local_stack, "daily-digest")
     digest = flows.emails_to(local_stack, reader)[-1]
     url = f"{local_stack.base_url}/_local/outbox/{digest['id']}.html"

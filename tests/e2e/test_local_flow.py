@@ -34,7 +34,7 @@ def test_a_reader_subscribes_gets_a_digest_unsubscribes_in_one_click_and_gets_no
     assert local_stack.call("POST", "/articles", body=seed).status == 201
     flows.run_schedule(local_stack, "render-feeds")
 
-    flows.next_second()
+    flows.next_second(local_stack)
     flows.run_schedule(local_stack, "daily-digest")
     digest = flows.emails_to(local_stack, reader)[-1]
     message = flows.parsed(digest)
@@ -47,7 +47,7 @@ def test_a_reader_subscribes_gets_a_digest_unsubscribes_in_one_click_and_gets_no
     sent_before = len(flows.emails_to(local_stack, reader))
 
     assert local_stack.call("POST", "/articles", body=flows.published_now(events.article("ocean-heatwave-explainer"))).status == 201
-    flows.next_second()
+    flows.next_second(local_stack)
     flows.run_schedule(local_stack, "daily-digest")
 
     assert len(flows.emails_to(local_stack, reader)) == sent_before

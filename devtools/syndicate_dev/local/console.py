@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 
 import jinja2
 
+from syndicate.clock import isoformat
 from syndicate_dev.local.runtime import FunctionFailed
 from syndicate_dev.local.wire import Reply, Request
 
@@ -41,6 +42,8 @@ class Console:
             ("POST", r"/publishers", self.create_publisher),
             ("GET", r"/stack\.json", lambda _: Reply.json(200, self.stack.description())),
             ("POST", r"/invoke/(?P<function>\w+)", self.invoke),
+            ("GET", r"/clock\.json", lambda _: Reply.json(200, {"now": isoformat(self.stack.clock())})),
+            ("POST", r"/clock", self.advance_clock),
         ]
         path_known = False
         for route_method, pattern, action in routes:
@@ -118,6 +121,16 @@ class Console:
         if _is_form(routed.request):
             return Reply.redirect(f"/_local/?flash=Ran+{name}#schedules")
         return Reply.json(200, outcome)
+
+    def advance_clock(self, routed: "_Routed") -> Reply:
+        """Move the stack's time on (what a test does instead of waiting)."""
+        try:
+            seconds = float(json.loads(routed.request.body)["advance_seconds"])
+            now = self.stack.clock.advance(seconds)
+        except (ValueError, KeyError, TypeError):
+            return Reply.json(400, {"title": "Bad Request", "status": 400,
+                                    "detail": 'Send {"advance_seconds": N} with N >= 0.'}, "application/problem+json")
+        return Reply.json(200, {"now": isoformat(now)})
 
     def create_publisher(self, routed: "_Routed") -> Reply:
         request = routed.request

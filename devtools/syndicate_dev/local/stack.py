@@ -17,7 +17,10 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import boto3
 
+from syndicate import dependencies
+from syndicate.clock import system_clock
 from syndicate_dev import template as tpl
+from syndicate_dev.local.clock import LocalClock
 from syndicate_dev.local.console import Console
 from syndicate_dev.local.gateway import RestApiGateway
 from syndicate_dev.local.outbox import Outbox
@@ -71,6 +74,8 @@ class LocalStack:
             os.environ.pop(name, None)
         os.environ.update(_FAKE_CREDENTIALS, AWS_ENDPOINT_URL=self.moto_url, POWERTOOLS_TRACE_DISABLED="true")
 
+        self.clock = LocalClock()
+        dependencies.use_clock(self.clock)
         self.session = boto3.session.Session(region_name=REGION)
         self.resolver = create_resources(self.template, prefix="syndicate-local", session=self.session)
         self.gateway_stage = str(self.resolver.value(
@@ -89,7 +94,7 @@ class LocalStack:
                                default_root_object(self.template))
         self.delivery = QueueDelivery(self.template, self.resolver, self.runtime, self.session.client("sqs"),
                                       retry_delay=self.retry_delay)
-        self.scheduler = Scheduler(local_schedules(self.template, self.resolver), self._fire)
+        self.scheduler = Scheduler(local_schedules(self.template, self.resolver), self._fire, now=self.clock)
         self.console = Console(self)
         created = self.create_publisher("Local Publisher", api_key=self.api_key)
         self.api_key, self.dev_publisher_id = created.api_key, created.publisher.publisher_id
@@ -103,6 +108,7 @@ class LocalStack:
         return self
 
     def stop(self) -> None:
+        dependencies.use_clock(system_clock)
         if self.run_schedules and getattr(self, "scheduler", None):
             self.scheduler.stop()
         if getattr(self, "delivery", None):
@@ -160,13 +166,12 @@ class LocalStack:
         return self.resolver.names["PublishersTable"]
 
     def create_publisher(self, name: str, api_key: str | None = None) -> Any:
-        from syndicate.clock import system_clock
         from syndicate.publishers.keys import PublisherDirectory
         from syndicate.storage.publishers import PublisherStore
 
         table = self.publishers_table()
         return self.runtime.call_isolated(
-            lambda: PublisherDirectory(PublisherStore(table), system_clock).create(name, api_key=api_key))
+            lambda: PublisherDirectory(PublisherStore(table), self.clock).create(name, api_key=api_key))
 
     def publishers(self) -> list[Any]:
         from syndicate.storage.publishers import PublisherStore

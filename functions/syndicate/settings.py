@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+T = TypeVar("T")
 
 _REPO_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
 class MissingSetting(RuntimeError):
-    """A variable the function needs is not set: a deployment mistake, reported at cold start."""
-
-
-def required(name: str) -> str:
-    value = os.environ.get(name, "").strip()
-    if not value:
-        raise MissingSetting(f"environment variable {name} must be set")
-    return value
+    """A variable the function needs is unset or invalid: a deployment mistake, reported at cold start."""
 
 
 def schemas_dir() -> Path:
@@ -27,72 +23,125 @@ def schemas_dir() -> Path:
     return Path(configured) if configured else _REPO_SCHEMAS
 
 
-@dataclass(frozen=True)
-class ArticleSettings:
-    articles_table: str
-    article_bucket: str
-    idempotency_table: str
-    site_url: str
+def setting(variable: str, *, optional: bool = False, url: bool = False,
+            parse: Callable[[str], Any] | None = None) -> Any:
+    """A settings field read from environment variable ``variable``.
+
+    ``optional``: unset or empty gives None; ``url``: a trailing slash is dropped; ``parse``:
+    turns the text into the value, raising ``MissingSetting`` (with the reason) when it cannot.
+    """
+    return field(metadata={"variable": variable, "optional": optional, "url": url, "parse": parse})
+
+
+class FromEnvironment:
+    """A frozen dataclass of ``setting()`` fields, built from the environment in one place."""
 
     @classmethod
-    def from_env(cls) -> "ArticleSettings":
-        return cls(
-            articles_table=required("ARTICLES_TABLE"),
-            article_bucket=required("ARTICLE_BUCKET"),
-            idempotency_table=required("IDEMPOTENCY_TABLE"),
-            site_url=required("SITE_URL").rstrip("/"),
-        )
+    def from_env(cls: type[T]) -> T:
+        values: dict[str, Any] = {}
+        for spec in fields(cls):  # type: ignore[arg-type]
+            meta = spec.metadata
+            text = os.environ.get(meta["variable"], "").strip()
+            if not text:
+                if not meta["optional"]:
+                    raise MissingSetting(f"environment variable {meta['variable']} must be set")
+                values[spec.name] = None
+                continue
+            if meta["url"]:
+                text = text.rstrip("/")
+            values[spec.name] = meta["parse"](text) if meta["parse"] else text
+        return cls(**values)
+
+
+def _once(settings_class: type[T]) -> Callable[[], T]:
+    """The settings of a container: read on first use, then cached (``cache_clear`` to re-read)."""
+    return lru_cache(maxsize=None)(settings_class.from_env)  # type: ignore[attr-defined]
+
+
+def _feed_item_count(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 1000:
+        raise MissingSetting(f"FEED_ITEM_COUNT must be a whole number from 1 to 1000, not {text!r}")
+    return int(text)
+
+
+def _http_url(text: str) -> str:
+    if not text.startswith(("https://", "http://")):
+        raise MissingSetting(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {text!r}")
+    return text
 
 
 @dataclass(frozen=True)
-class PublisherSettings:
-    publishers_table: str
-
-    @classmethod
-    def from_env(cls) -> "PublisherSettings":
-        return cls(publishers_table=required("PUBLISHERS_TABLE"))
+class ArticleSettings(FromEnvironment):
+    articles_table: str = setting("ARTICLES_TABLE")
+    article_bucket: str = setting("ARTICLE_BUCKET")
+    idempotency_table: str = setting("IDEMPOTENCY_TABLE")
+    site_url: str = setting("SITE_URL", url=True)
 
 
 @dataclass(frozen=True)
-class FeedSettings:
+class PublisherSettings(FromEnvironment):
+    publishers_table: str = setting("PUBLISHERS_TABLE")
+
+
+@dataclass(frozen=True)
+class FeedSettings(FromEnvironment):
     """RenderFeedsFunction: reads articles, writes the site bucket, optionally pings a WebSub hub."""
 
-    articles_table: str
-    article_bucket: str
-    site_bucket: str
-    site_url: str
-    item_count: int
-    websub_hub_url: str | None
-
-    @classmethod
-    def from_env(cls) -> "FeedSettings":
-        count = required("FEED_ITEM_COUNT")
-        if not count.isdigit() or not 1 <= int(count) <= 1000:
-            raise MissingSetting(f"FEED_ITEM_COUNT must be a whole number from 1 to 1000, not {count!r}")
-        hub = os.environ.get("WEBSUB_HUB_URL", "").strip()
-        if hub and not hub.startswith(("https://", "http://")):
-            raise MissingSetting(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {hub!r}")
-        return cls(
-            articles_table=required("ARTICLES_TABLE"),
-            article_bucket=required("ARTICLE_BUCKET"),
-            site_bucket=required("SITE_BUCKET"),
-            site_url=required("SITE_URL").rstrip("/"),
-            item_count=int(count),
-            websub_hub_url=hub or None,
-        )
-
-
-@lru_cache(maxsize=None)
-def article_settings() -> ArticleSettings:
-    return ArticleSettings.from_env()
-
-
-@lru_cache(maxsize=None)
-def publisher_settings() -> PublisherSettings:
-    return PublisherSettings.from_env()
+    articles_table: str = setting("ARTICLES_TABLE")
+    article_bucket: str = setting("ARTICLE_BUCKET")
+    site_bucket: str = setting("SITE_BUCKET")
+    site_url: str = setting("SITE_URL", url=True)
+    item_count: int = setting("FEED_ITEM_COUNT", parse=_feed_item_count)
+    websub_hub_url: str | None = setting("WEBSUB_HUB_URL", optional=True, parse=_http_url)
 
 
 # -- subscriptions and digests ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SubscriberSettings(FromEnvironment):
+    subscribers_table: str = setting("SUBSCRIBERS_TABLE")
+
+
+@dataclass(frozen=True)
+class TokenSettings(FromEnvironment):
+    token_secret_arn: str = setting("TOKEN_SECRET_ARN")
+
+
+@dataclass(frozen=True)
+class MailSettings(FromEnvironment):
+    sender_email: str = setting("SENDER_EMAIL")
+    sender_name: str = setting("SENDER_NAME")
+    list_id: str = setting("LIST_ID")
+    configuration_set: str = setting("SES_CONFIGURATION_SET")
+    unsubscribe_mailto: str | None = setting("UNSUBSCRIBE_MAILTO", optional=True)
+
+
+@dataclass(frozen=True)
+class DigestScheduleSettings(FromEnvironment):
+    articles_table: str = setting("ARTICLES_TABLE")
+    article_bucket: str = setting("ARTICLE_BUCKET")
+    digest_bucket: str = setting("DIGEST_BUCKET")
+    digest_queue_url: str = setting("DIGEST_QUEUE_URL")
+    sender_name: str = setting("SENDER_NAME")
+    site_url: str = setting("SITE_URL", url=True)
+
+
+@dataclass(frozen=True)
+class DigestDeliverySettings(FromEnvironment):
+    delivery_ledger_table: str = setting("DELIVERY_LEDGER_TABLE")
+    digest_bucket: str = setting("DIGEST_BUCKET")
+    api_url: str = setting("API_URL", url=True)
+
+
+article_settings = _once(ArticleSettings)
+publisher_settings = _once(PublisherSettings)
+feed_settings = _once(FeedSettings)
+subscriber_settings = _once(SubscriberSettings)
+token_settings = _once(TokenSettings)
+mail_settings = _once(MailSettings)
+digest_schedule_settings = _once(DigestScheduleSettings)
+digest_delivery_settings = _once(DigestDeliverySettings)
 
 
 def optional(name: str) -> str | None:
@@ -100,110 +149,7 @@ def optional(name: str) -> str | None:
     return value or None
 
 
-@dataclass(frozen=True)
-class SubscriberSettings:
-    subscribers_table: str
-
-    @classmethod
-    def from_env(cls) -> "SubscriberSettings":
-        return cls(subscribers_table=required("SUBSCRIBERS_TABLE"))
-
-
-@dataclass(frozen=True)
-class TokenSettings:
-    token_secret_arn: str
-
-    @classmethod
-    def from_env(cls) -> "TokenSettings":
-        return cls(token_secret_arn=required("TOKEN_SECRET_ARN"))
-
-
-@dataclass(frozen=True)
-class MailSettings:
-    sender_email: str
-    sender_name: str
-    list_id: str
-    configuration_set: str
-    unsubscribe_mailto: str | None
-
-    @classmethod
-    def from_env(cls) -> "MailSettings":
-        return cls(
-            sender_email=required("SENDER_EMAIL"),
-            sender_name=required("SENDER_NAME"),
-            list_id=required("LIST_ID"),
-            configuration_set=required("SES_CONFIGURATION_SET"),
-            unsubscribe_mailto=optional("UNSUBSCRIBE_MAILTO"),
-        )
-
-
-@dataclass(frozen=True)
-class DigestScheduleSettings:
-    articles_table: str
-    article_bucket: str
-    digest_bucket: str
-    digest_queue_url: str
-    sender_name: str
-    site_url: str
-
-    @classmethod
-    def from_env(cls) -> "DigestScheduleSettings":
-        return cls(
-            articles_table=required("ARTICLES_TABLE"),
-            article_bucket=required("ARTICLE_BUCKET"),
-            digest_bucket=required("DIGEST_BUCKET"),
-            digest_queue_url=required("DIGEST_QUEUE_URL"),
-            sender_name=required("SENDER_NAME"),
-            site_url=required("SITE_URL").rstrip("/"),
-        )
-
-
-@dataclass(frozen=True)
-class DigestDeliverySettings:
-    delivery_ledger_table: str
-    digest_bucket: str
-    api_url: str
-
-    @classmethod
-    def from_env(cls) -> "DigestDeliverySettings":
-        return cls(
-            delivery_ledger_table=required("DELIVERY_LEDGER_TABLE"),
-            digest_bucket=required("DIGEST_BUCKET"),
-            api_url=required("API_URL").rstrip("/"),
-        )
-
-
-@lru_cache(maxsize=None)
-def subscriber_settings() -> SubscriberSettings:
-    return SubscriberSettings.from_env()
-
-
-@lru_cache(maxsize=None)
-def token_settings() -> TokenSettings:
-    return TokenSettings.from_env()
-
-
-@lru_cache(maxsize=None)
-def mail_settings() -> MailSettings:
-    return MailSettings.from_env()
-
-
-@lru_cache(maxsize=None)
-def digest_schedule_settings() -> DigestScheduleSettings:
-    return DigestScheduleSettings.from_env()
-
-
-@lru_cache(maxsize=None)
-def digest_delivery_settings() -> DigestDeliverySettings:
-    return DigestDeliverySettings.from_env()
-
-
 def public_api_url() -> str | None:
     """The API's public base URL if the deployment says it (else the request tells it)."""
     value = optional("API_URL")
     return value.rstrip("/") if value else None
-
-
-@lru_cache(maxsize=None)
-def feed_settings() -> FeedSettings:
-    return FeedSettings.from_env()

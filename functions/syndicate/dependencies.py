@@ -1,5 +1,8 @@
 """The composition root: domain services wired to their stores, built once per container, lazily.
 
+Each factory reads its settings before importing its service, so a function asks only for what
+its environment configures and fails at once (``MissingSetting``) on what it does not.
+
 Handlers ask here for what they need; tests either call these (on moto) or build the services
 themselves with fakes. Nothing is created at import time, and each factory imports only what
 its service needs, so a function does not load (at cold start) the code of another's domain.
@@ -49,41 +52,41 @@ def use_clock(new_clock: Clock) -> None:
 
 @lru_cache(maxsize=None)
 def article_store() -> "ArticleStore":
+    settings = article_settings()
     from syndicate.storage.articles import ArticleStore
 
-    settings = article_settings()
     return ArticleStore(settings.articles_table, settings.article_bucket)
 
 
 @lru_cache(maxsize=None)
 def article_service() -> "ArticleService":
+    store, table = article_store(), article_settings().idempotency_table
     from syndicate.articles.service import ArticleService
     from syndicate.storage.idempotency import idempotency_records
 
-    return ArticleService(
-        article_store(), clock(), idempotency=idempotency_records(article_settings().idempotency_table)
-    )
+    return ArticleService(store, clock(), idempotency=idempotency_records(table))
 
 
 @lru_cache(maxsize=None)
 def publisher_directory() -> "PublisherDirectory":
+    table = publisher_settings().publishers_table
     from syndicate.publishers.keys import PublisherDirectory
     from syndicate.storage.publishers import PublisherStore
 
-    return PublisherDirectory(PublisherStore(publisher_settings().publishers_table), clock())
+    return PublisherDirectory(PublisherStore(table), clock())
 
 
 # -- feeds --------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=None)
 def feed_renderer() -> "FeedRenderer":
+    settings = feed_settings()
     from syndicate.feeds.render import FeedRenderer
     from syndicate.observability import logger  # not at import: Powertools reads its settings then
     from syndicate.storage.articles import ArticleStore
     from syndicate.storage.outbound import HttpImageProbe, WebSubPinger
     from syndicate.storage.site import SiteBucket
 
-    settings = feed_settings()
     return FeedRenderer(
         ArticleStore(settings.articles_table, settings.article_bucket),
         SiteBucket(settings.site_bucket),
@@ -112,9 +115,10 @@ def use_sleep(new_sleep: Callable[[float], None]) -> None:
 
 @lru_cache(maxsize=None)
 def subscriber_store() -> "SubscriberStore":
+    table = settings.subscriber_settings().subscribers_table
     from syndicate.storage.subscribers import SubscriberStore
 
-    return SubscriberStore(settings.subscriber_settings().subscribers_table)
+    return SubscriberStore(table)
 
 
 def token_secret() -> bytes:
@@ -132,16 +136,17 @@ def token_signer() -> "TokenSigner":
 
 @lru_cache(maxsize=None)
 def ses_mailer() -> "SesMailer":
+    configuration_set = settings.mail_settings().configuration_set
     from syndicate.storage.mail import SesMailer
 
-    return SesMailer(settings.mail_settings().configuration_set, sleep=lambda seconds: _sleep(seconds))
+    return SesMailer(configuration_set, sleep=lambda seconds: _sleep(seconds))
 
 
 @lru_cache(maxsize=None)
 def mail_sender() -> "Sender":
+    mail = settings.mail_settings()
     from syndicate.digests.message import Sender
 
-    mail = settings.mail_settings()
     return Sender(mail.sender_email, mail.sender_name, mail.list_id, mail.unsubscribe_mailto)
 
 
@@ -154,13 +159,13 @@ def subscription_service() -> "SubscriptionService":
 
 @lru_cache(maxsize=None)
 def digest_scheduler() -> "DigestScheduler":
+    schedule = settings.digest_schedule_settings()
     from syndicate.digests.rendering import EditionRenderer
     from syndicate.digests.schedule import DigestScheduler
     from syndicate.storage.articles import ArticleStore
     from syndicate.storage.editions import EditionStore
     from syndicate.storage.queues import QueueWriter
 
-    schedule = settings.digest_schedule_settings()
     return DigestScheduler(
         subscriber_store(),
         # Its own ArticleStore: the schedule reads articles but has no idempotency table.
@@ -173,12 +178,12 @@ def digest_scheduler() -> "DigestScheduler":
 
 @lru_cache(maxsize=None)
 def digest_sender() -> "DigestSender":
+    delivery = settings.digest_delivery_settings()
     from syndicate.digests.delivery import DigestSender
     from syndicate.storage.editions import EditionStore
     from syndicate.storage.subscribers import DeliveryLedger
     from syndicate.subscriptions.links import Links
 
-    delivery = settings.digest_delivery_settings()
     return DigestSender(
         subscriber_store(),
         DeliveryLedger(delivery.delivery_ledger_table),

@@ -28,10 +28,16 @@ _SUSPECT = bytes(0 if code in _C0_BYTES or code == 0xEF else 1 for code in range
 def xml_text(value: str) -> str:
     """``value`` without the characters XML 1.0 cannot carry (also what JSON cannot encode as UTF-8).
 
-    Fast path in C for the usual clean text (a regex over every body costs more than the render):
-    encoding fails on a lone surrogate, and one ``bytes.translate`` maps C0 controls and the lead
-    byte of U+FFFE/U+FFFF to NUL for ``in`` to find. Anything suspect takes the exact regex.
+    Fast paths in C for the usual clean text (a regex over every body costs more than the render).
+    ``str.isprintable()`` is true only when there is no control character (category Cc), surrogate
+    (Cs) or unassigned code point (Cn, which U+FFFE/U+FFFF are), so a printable string is clean:
+    most titles, names, URLs and categories stop there. Otherwise (a newline, a format character
+    such as an RTL mark): encoding fails on a lone surrogate, and one ``bytes.translate`` maps C0
+    controls and the lead byte of U+FFFE/U+FFFF to NUL for ``in`` to find. Anything suspect takes
+    the exact regex.
     """
+    if value.isprintable():
+        return value
     try:
         data = value.encode("utf-8")
     except UnicodeEncodeError:

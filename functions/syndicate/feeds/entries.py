@@ -110,6 +110,9 @@ class ImageProbe(Protocol):
 def build_entry(article: Article, site_url: str, probe: ImageProbe | None = None) -> Entry:
     """The feed entry for a public article that has its body loaded."""
     extras = article.extras
+    authors = extras.get("authors")
+    tags = extras.get("tags")
+    image = extras.get("image")
     return Entry(
         id=entry_id(article.id),
         article_id=article.id,
@@ -119,15 +122,16 @@ def build_entry(article: Article, site_url: str, probe: ImageProbe | None = None
         content_html=_optional_text(article.body_html),
         published=article.published_at,
         updated=max(article.updated_at, article.published_at),
-        authors=tuple(
-            Author(xml_text(author["name"]), _optional_text(author.get("url")), _optional_text(author.get("email")))
-            for author in extras.get("authors") or ()
-        ),
-        categories=tuple(xml_text(category) for category in article.categories),
-        tags=tuple(xml_text(tag) for tag in extras.get("tags") or ()),
-        image=_image(extras.get("image"), probe),
+        authors=tuple([_author(author) for author in authors]) if authors else (),
+        categories=tuple(map(xml_text, article.categories)),
+        tags=tuple(map(xml_text, tags)) if tags else (),
+        image=_image(image, probe) if image else None,
         language=_optional_text(extras.get("language")),
     )
+
+
+def _author(author: dict) -> Author:
+    return Author(xml_text(author["name"]), _optional_text(author.get("url")), _optional_text(author.get("email")))
 
 
 def _image(image: dict | None, probe: ImageProbe | None) -> Image | None:

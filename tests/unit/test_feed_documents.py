@@ -105,6 +105,26 @@ def test_rfc822_dates_have_four_digit_years_and_no_locale():
     assert rfc822("2025-12-17T09:00:00Z") == "Wed, 17 Dec 2025 09:00:00 GMT"
 
 
+def test_rfc822_dates_refuse_a_moment_that_is_not_utc():
+    with pytest.raises(ValueError):
+        rfc822("2025-12-17T09:00:00+01:00")
+
+
+@pytest.mark.parametrize("forbidden", ["\x00", "\x0b", "\x1f", "\ud800", "\udfff", "\ufffe", "\uffff"], ids=ascii)
+def test_a_forbidden_character_is_removed_from_single_line_text(forbidden):
+    assert xml_text(f"Title{forbidden} \u202eRTL") == "Title \u202eRTL"
+
+
+def test_rss_body_holding_a_cdata_end_reads_back_unchanged():
+    body = '<p title="]]>">a ]]> b ]]]]> c <![CDATA[ d ]]&gt; &amp; é</p>'
+    entry = build_entry(article(1, body_html=body), "https://site.example")
+    document = FeedDocument(title="Syndicate", description="x", home_url="https://site.example", entries=(entry,))
+
+    rss = FORMATS[0].render(document, Links("https://s/rss.xml"), "https://s/tags")
+
+    assert ET.fromstring(rss).findtext("channel/item/{http://purl.org/rss/1.0/modules/content/}encoded") == body
+
+
 def test_an_empty_feed_is_still_a_valid_feed():
     document = FeedDocument(title="Syndicate", description="x", home_url="https://site.example", entries=())
 

@@ -136,7 +136,7 @@ def rss_items(entries: tuple[Entry, ...]) -> list[tuple]:
             rfc822(entry.published),
             as_html(entry.summary) if entry.summary else None,
             entry.content_html,
-            tuple(author.name for author in entry.authors),
+            [author.name for author in entry.authors],
             entry.categories,
             entry.tags,
             _rss_images(entry.image),

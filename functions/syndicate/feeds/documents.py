@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
+from email.utils import format_datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Callable
@@ -57,22 +58,15 @@ def _parse(moment: str) -> datetime:
     return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def rfc822(moment: str) -> str:
     """RFC 822 date with a four-digit year, locale-independent: Wed, 17 Dec 2025 09:00:00 GMT.
 
-    What ``email.utils.format_datetime(..., usegmt=True)`` gives (UTC only), at half its cost:
-    one per item of every RSS render.
+    ``email.utils.format_datetime`` (never ``strftime``, whose day and month names follow the
+    locale); it refuses a moment that is not UTC.
     """
-    when = _parse(moment)
-    if when.tzinfo is not timezone.utc and when.tzinfo != timezone.utc:
-        raise ValueError(f"an RFC 822 GMT date needs a UTC moment, not {moment!r}")
-    return "%s, %02d %s %04d %02d:%02d:%02d GMT" % (
-        _DAYS[when.weekday()], when.day, _MONTHS[when.month - 1], when.year, when.hour, when.minute, when.second,
-    )
+    return format_datetime(_parse(moment), usegmt=True)
 
 
 def as_html(text: str) -> str:

@@ -150,7 +150,7 @@ def _image(image: dict | None, probe: ImageProbe | None) -> Image | None:
         alt=xml_text(image["alt"]),
         caption=_optional_text(image.get("caption")),
         credit=_optional_text(image.get("credit")),
-        type=media_type,
+        type=xml_text(media_type) if media_type else None,
         width=image.get("width"),
         height=image.get("height"),
         length=length,

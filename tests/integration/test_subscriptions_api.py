@@ -8,6 +8,15 @@ from tests.support.mail import link_to, token_of
 READER = "reader@example.com"
 
 
+def first_daily_digest(world, clock):
+    """The seed article published after the reader subscribed, and the daily digest it went out in."""
+    clock.set("2025-12-17T10:00:00Z")
+    world.publish()
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+    [digest] = [m for m in world.outbox.to(READER) if "digest" in m["Subject"]]
+    return digest
+
+
 def test_subscribing_answers_202_and_sends_a_confirmation_link(world):
     answer = world.api("POST", "/subscriptions", body=events.subscription())
 
@@ -97,10 +106,7 @@ def test_a_forged_token_gets_a_clear_page(world):
 def test_a_token_made_for_another_purpose_is_refused(world, clock):
     clock.set("2025-12-17T06:00:00Z")
     world.subscribed(READER)
-    clock.set("2025-12-17T10:00:00Z")
-    world.publish()
-    world.digest("daily", at="2025-12-18T07:00:00Z")
-    [digest] = [m for m in world.outbox.to(READER) if "digest" in m["Subject"]]
+    digest = first_daily_digest(world, clock)
     preferences_token = token_of(link_to(digest, "/subscriptions/preferences"))
 
     page = world.api("POST", "/subscriptions/unsubscribe", query={"token": preferences_token},
@@ -113,10 +119,7 @@ def test_one_click_unsubscribe_answers_200_at_once_and_the_next_digest_skips_the
     clock.set("2025-12-17T06:00:00Z")
     world.subscribed(READER)
     world.subscribed("other@example.com")
-    clock.set("2025-12-17T10:00:00Z")
-    world.publish()
-    world.digest("daily", at="2025-12-18T07:00:00Z")
-    [digest] = [m for m in world.outbox.to(READER) if "digest" in m["Subject"]]
+    digest = first_daily_digest(world, clock)
     one_click = str(digest["List-Unsubscribe"]).split(",")[0].strip("<> ")
     world.outbox.clear()
 
@@ -134,10 +137,7 @@ def test_one_click_unsubscribe_answers_200_at_once_and_the_next_digest_skips_the
 def test_the_unsubscribe_page_only_shows_a_button(world, clock):
     clock.set("2025-12-17T06:00:00Z")
     world.subscribed(READER)
-    clock.set("2025-12-17T10:00:00Z")
-    world.publish()
-    world.digest("daily", at="2025-12-18T07:00:00Z")
-    [digest] = [m for m in world.outbox.to(READER) if "digest" in m["Subject"]]
+    digest = first_daily_digest(world, clock)
 
     page = world.follow(link_to(digest, "/subscriptions/unsubscribe"))
 
@@ -149,10 +149,7 @@ def test_the_unsubscribe_page_only_shows_a_button(world, clock):
 def test_changing_the_cadence_on_the_preferences_page_moves_the_reader_to_weekly(world, clock):
     clock.set("2025-12-17T06:00:00Z")
     world.subscribed(READER)
-    clock.set("2025-12-17T10:00:00Z")
-    world.publish()
-    world.digest("daily", at="2025-12-18T07:00:00Z")
-    [digest] = [m for m in world.outbox.to(READER) if "digest" in m["Subject"]]
+    digest = first_daily_digest(world, clock)
     world.outbox.clear()
 
     saved = world.follow(link_to(digest, "/subscriptions/preferences"), "POST",

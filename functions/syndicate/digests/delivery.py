@@ -17,7 +17,7 @@ from datetime import timedelta
 from typing import Any, Callable, Iterable, Protocol
 
 from syndicate.clock import Clock, isoformat
-from syndicate.digests.message import MessageTemplate, Personal, Sender
+from syndicate.digests.message import Mailer, MessageTemplate, Personal, Sender
 from syndicate.digests.rendering import PREFERENCES_SLOT, UNSUBSCRIBE_SLOT, RenderedEdition
 from syndicate.errors import MailNotSent
 from syndicate.subscriptions import tokens
@@ -43,9 +43,6 @@ class Subscribers(Protocol):
 class Editions(Protocol):
     def get(self, edition_id: str) -> dict[str, Any]: ...
 
-
-class Mailer(Protocol):
-    def send_raw(self, sender: str, recipient: str, message: bytes) -> str: ...
 
 
 @dataclass(frozen=True)

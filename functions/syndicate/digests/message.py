@@ -18,6 +18,7 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from typing import Protocol
 
 # max_line_length=998: long URLs in List-Unsubscribe are not folded into encoded-words.
 SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
@@ -28,6 +29,12 @@ _UNSUBSCRIBE = "https://slot.invalid/unsubscribe-slot"
 _TEXT = "TEXTBODYSLOT"
 _HTML = "HTMLBODYSLOT"
 _SLOTS = re.compile("|".join(re.escape(s) for s in (_TO, _MESSAGE_ID, _UNSUBSCRIBE, _TEXT, _HTML)).encode("ascii"))
+
+
+class Mailer(Protocol):
+    """Hands a finished MIME message to the mail service; raises ``MailNotSent`` when it was not sent."""
+
+    def send_raw(self, sender: str, recipient: str, message: bytes) -> str: ...
 
 
 @dataclass(frozen=True)

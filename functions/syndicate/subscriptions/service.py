@@ -13,7 +13,7 @@ from typing import Any, Protocol
 
 from syndicate import contract
 from syndicate.clock import Clock, isoformat
-from syndicate.digests.message import MessageTemplate, Personal, Sender
+from syndicate.digests.message import Mailer, MessageTemplate, Personal, Sender
 from syndicate.digests.rendering import environment
 from syndicate.errors import InvalidRequest, InvalidToken, MailNotSent, SubscriptionGone, TooManyRequests
 from syndicate.subscriptions import tokens
@@ -39,9 +39,6 @@ class SubscriberRepository(Protocol):
     def save_preferences(self, subscriber: Subscriber) -> bool: ...
     def unsubscribe(self, subscriber_id: str, now: str) -> bool: ...
 
-
-class Mailer(Protocol):
-    def send_raw(self, sender: str, recipient: str, message: bytes) -> str: ...
 
 
 @dataclass(frozen=True)

@@ -83,8 +83,13 @@ class ArticleService:
 
     # -- writes -------------------------------------------------------------------------------
 
-    def publish(self, publisher_id: str, document: Any, *, idempotency_key: str | None = None) -> Article:
+    def publish(
+        self, publisher_id: str, document: Any, *, idempotency_key: str | None = None, lambda_context: Any = None
+    ) -> Article:
         """POST /articles: a new article under a fresh id.
+
+        ``lambda_context`` (optional) lets an in-progress idempotency record expire when the
+        invocation would have timed out, so a crashed request does not block its retries.
 
         With an idempotency key, a retry with the same key and document returns the article
         the first request stored and stores nothing; the same key with another document is refused.
@@ -96,14 +101,17 @@ class ArticleService:
                 [contract.Violation("/Idempotency-Key", "must be 1 to 255 printable characters")],
                 "The Idempotency-Key header is not valid.",
             )
+        config = IdempotencyConfig(
+            event_key_jmespath="[publisher_id, idempotency_key]",
+            payload_validation_jmespath="document",
+            expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
+        )
+        if lambda_context is not None:
+            config.register_lambda_context(lambda_context)
         once = idempotent_function(
             data_keyword_argument="request",
             persistence_store=self._idempotency,
-            config=IdempotencyConfig(
-                event_key_jmespath="[publisher_id, idempotency_key]",
-                payload_validation_jmespath="document",
-                expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
-            ),
+            config=config,
             output_serializer=_ARTICLE_SERIALIZER,
         )(self._publish_request)
         try:

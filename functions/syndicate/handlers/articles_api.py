@@ -55,7 +55,10 @@ def article_response(article: Article, status: int = 200) -> Response:
 @app.post("/articles")
 def create_article() -> Response:
     article = dependencies.article_service().publish(
-        requester(), request_document(), idempotency_key=header(app.current_event.headers, "Idempotency-Key")
+        requester(),
+        request_document(),
+        idempotency_key=header(app.current_event.headers, "Idempotency-Key"),
+        lambda_context=app.lambda_context,
     )
     metrics.add_metric(name="ArticlesPublished", unit=MetricUnit.Count, value=1)
     return article_response(article, 201)

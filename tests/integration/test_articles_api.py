@@ -277,3 +277,17 @@ def test_listing_own_articles_includes_drafts(articles_api):
     articles_api("POST", "/articles", body=events.article("lunar-gateway-draft"))
     mine = articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]
     assert [a["status"] for a in mine] == ["draft"]
+
+
+def test_an_idempotent_request_in_progress_expires_with_its_invocation(articles_api, stack):
+    import time
+
+    import boto3
+
+    before_ms = int(time.time() * 1000)
+    articles_api("POST", "/articles", body=seed(), headers={"Idempotency-Key": "deadline"})
+
+    [record] = boto3.client("dynamodb").scan(TableName=stack.name("IdempotencyTable"))["Items"]
+    # FakeLambdaContext has 10 s left: a crashed attempt stops blocking retries when it would have timed out.
+    deadline_ms = int(record["in_progress_expiration"]["N"])
+    assert before_ms + 9_000 <= deadline_ms <= int(time.time() * 1000) + 10_000

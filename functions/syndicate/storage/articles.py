@@ -30,17 +30,15 @@ import binascii
 import json
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from syndicate.articles.model import PUBLISHED, RETRACTED, Article, category_slug
 from syndicate.articles.service import InvalidCursor, Page, VersionConflict
 from syndicate.storage.clients import client
+from syndicate.storage.items import is_condition_failure, marshal, plain, unmarshal
 
 PUBLIC = "public"
 CATEGORY_DIRECTORY = "CATEGORIES"
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 INDEX_KEYS = {
     "Timeline": ("timeline", "position"),
@@ -66,11 +64,11 @@ class ArticleStore:
 
     def get(self, article_id: str, *, with_body: bool = True) -> Article | None:
         response = client("dynamodb").get_item(
-            TableName=self.table_name, Key=_marshal(article_key(article_id)), ConsistentRead=True
+            TableName=self.table_name, Key=marshal(article_key(article_id)), ConsistentRead=True
         )
         if "Item" not in response:
             return None
-        article = _article_from_item(_unmarshal(response["Item"]))
+        article = _article_from_item(unmarshal(response["Item"]))
         return self.with_body(article) if with_body else article
 
     def with_body(self, article: Article) -> Article:
@@ -88,7 +86,7 @@ class ArticleStore:
         partition, sort = INDEX_KEYS[index]
         return self._query(
             index,
-            condition=f"#p = :p AND #s < :cutoff",
+            condition="#p = :p AND #s < :cutoff",
             names={"#p": partition, "#s": sort},
             values={":p": category or PUBLIC, ":cutoff": f"{now}#~"},
             limit=limit,
@@ -116,7 +114,7 @@ class ArticleStore:
             "IndexName": index,
             "KeyConditionExpression": "#p = :p AND #s BETWEEN :low AND :high",
             "ExpressionAttributeNames": {"#p": partition, "#s": sort},
-            "ExpressionAttributeValues": _marshal({":p": category or PUBLIC, ":low": after or " ", ":high": before}),
+            "ExpressionAttributeValues": marshal({":p": category or PUBLIC, ":low": after or " ", ":high": before}),
             "ScanIndexForward": not newest_first,
         }
         found: list[Article] = []
@@ -125,7 +123,7 @@ class ArticleStore:
             request["Limit"] = limit - len(found) + 2
             response = client("dynamodb").query(**request)
             for item in response.get("Items", []):
-                values = _unmarshal(item)
+                values = unmarshal(item)
                 article = _article_from_item(values)
                 if article.position in (after, before):
                     continue
@@ -136,7 +134,7 @@ class ArticleStore:
             if not last:
                 return Page(found, None)
             if len(found) == limit:
-                return Page(found, cursor_at(_unmarshal(last)))
+                return Page(found, cursor_at(unmarshal(last)))
             request["ExclusiveStartKey"] = last
 
     def list_categories(self) -> list[tuple[str, str]]:
@@ -144,7 +142,7 @@ class ArticleStore:
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "KeyConditionExpression": "pk = :pk",
-            "ExpressionAttributeValues": _marshal({":pk": CATEGORY_DIRECTORY}),
+            "ExpressionAttributeValues": marshal({":pk": CATEGORY_DIRECTORY}),
         }
         found = []
         while True:
@@ -170,16 +168,16 @@ class ArticleStore:
             "IndexName": index,
             "KeyConditionExpression": condition,
             "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": _marshal(values),
+            "ExpressionAttributeValues": marshal(values),
             "ScanIndexForward": False,
             "Limit": limit,
         }
         if cursor:
             request["ExclusiveStartKey"] = _decode_cursor(cursor, index)
         response = client("dynamodb").query(**request)
-        articles = [_article_from_item(_unmarshal(item)) for item in response.get("Items", [])]
+        articles = [_article_from_item(unmarshal(item)) for item in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
-        return Page(articles, _encode_cursor(_unmarshal(last), index) if last else None)
+        return Page(articles, _encode_cursor(unmarshal(last), index) if last else None)
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -192,7 +190,7 @@ class ArticleStore:
         except ClientError as error:
             if new_body:
                 self._forget_body(article.id, article.body_version)
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 raise VersionConflict(article.id) from error
             raise
         return article
@@ -222,12 +220,12 @@ class ArticleStore:
             item["timeline"] = PUBLIC
         if article.status != RETRACTED:
             item["publisher_listing"] = article.publisher_id
-        put: dict[str, Any] = {"TableName": self.table_name, "Item": _marshal(item)}
+        put: dict[str, Any] = {"TableName": self.table_name, "Item": marshal(item)}
         if previous is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
         else:
             put["ConditionExpression"] = "version = :expected"
-            put["ExpressionAttributeValues"] = _marshal({":expected": previous.version})
+            put["ExpressionAttributeValues"] = marshal({":expected": previous.version})
         operations: list[dict] = [{"Put": put}]
 
         listed = set(article.category_slugs) if article.status == PUBLISHED else set()
@@ -240,16 +238,16 @@ class ArticleStore:
                 "category": slug,
                 **copy,
             }
-            operations.append({"Put": {"TableName": self.table_name, "Item": _marshal(category_item)}})
+            operations.append({"Put": {"TableName": self.table_name, "Item": marshal(category_item)}})
         names = {}
         for name in article.categories if article.status == PUBLISHED else ():
             names.setdefault(category_slug(name), name)
         for slug, name in sorted(names.items()):
             entry = {"pk": CATEGORY_DIRECTORY, "sk": slug, "name": name}
-            operations.append({"Put": {"TableName": self.table_name, "Item": _marshal(entry)}})
+            operations.append({"Put": {"TableName": self.table_name, "Item": marshal(entry)}})
         for slug in sorted(was_listed - listed):
             key = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}"}
-            operations.append({"Delete": {"TableName": self.table_name, "Key": _marshal(key)}})
+            operations.append({"Delete": {"TableName": self.table_name, "Key": marshal(key)}})
         return operations
 
 
@@ -271,44 +269,18 @@ def _article_from_item(item: dict[str, Any]) -> Article:
         created_at=item["created_at"],
         updated_at=item["updated_at"],
         content_hash=item["content_hash"],
-        extras=_plain(item.get("extras") or {}),
+        extras=plain(item.get("extras") or {}),
         retracted_at=item.get("retracted_at"),
         body_version=item.get("body_version"),
     )
 
 
-def _plain(value: Any) -> Any:
-    """DynamoDB numbers come back as Decimal; the API speaks JSON."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {key: _plain(inner) for key, inner in value.items()}
-    if isinstance(value, list):
-        return [_plain(inner) for inner in value]
-    return value
 
 
-def _dynamo_number(value: Any) -> Any:
-    """JSON numbers for DynamoDB: 435.0 (a valid JSON Schema integer) as 435, other floats as Decimal."""
-    from decimal import Decimal
-
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else Decimal(repr(value))
-    if isinstance(value, dict):
-        return {key: _dynamo_number(inner) for key, inner in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_dynamo_number(inner) for inner in value]
-    return value
 
 
-def _marshal(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(_dynamo_number(value)) for key, value in values.items()}
 
 
-def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _deserializer.deserialize(value) for key, value in item.items()}
 
 
 def _encode_cursor(key: dict[str, Any], index: str) -> str:
@@ -330,14 +302,5 @@ def _decode_cursor(cursor: str, index: str) -> dict[str, Any]:
         or not all(isinstance(value, str) and len(value) < 512 for value in key.values())
     ):
         raise InvalidCursor(cursor)
-    return _marshal(key)
+    return marshal(key)
 
-
-def _is_condition_failure(error: ClientError) -> bool:
-    code = error.response.get("Error", {}).get("Code", "")
-    if code == "ConditionalCheckFailedException":
-        return True
-    if code == "TransactionCanceledException":
-        reasons = error.response.get("CancellationReasons") or []
-        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons) or not reasons
-    return False

@@ -6,13 +6,11 @@ presented key. Revoking removes ``key_hash``, so a revoked key drops out of the 
 
 from __future__ import annotations
 
-from boto3.dynamodb.types import TypeDeserializer
 from botocore.exceptions import ClientError
 
 from syndicate.publishers.keys import Publisher
 from syndicate.storage.clients import client
-
-_deserializer = TypeDeserializer()
+from syndicate.storage.items import is_condition_failure, unmarshal
 
 
 class PublisherStore:
@@ -64,14 +62,14 @@ class PublisherStore:
                 ExpressionAttributeValues={":at": {"S": revoked_at}},
             )
         except ClientError as error:
-            if error.response["Error"]["Code"] == "ConditionalCheckFailedException":
+            if is_condition_failure(error):
                 return False
             raise
         return True
 
 
 def _publisher(item: dict) -> Publisher:
-    values = {key: _deserializer.deserialize(value) for key, value in item.items()}
+    values = unmarshal(item)
     return Publisher(
         publisher_id=values["publisher_id"],
         name=values["name"],

@@ -19,14 +19,12 @@ from __future__ import annotations
 import uuid
 from typing import Any, Iterable, Iterator
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
 from syndicate.subscriptions.model import SUBSCRIBED, UNSUBSCRIBED, Subscriber
 from syndicate.storage.clients import client
+from syndicate.storage.items import is_condition_failure, marshal, unmarshal
 
-_serializer = TypeSerializer()
-_deserializer = TypeDeserializer()
 
 PROFILE = "PROFILE"
 _FIELDS = (
@@ -37,18 +35,6 @@ _FIELDS = (
 
 def subscriber_key(subscriber_id: str) -> dict[str, str]:
     return {"pk": f"SUBSCRIBER#{subscriber_id}", "sk": PROFILE}
-
-
-def _marshal(values: dict[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in values.items()}
-
-
-def _unmarshal(item: dict[str, Any]) -> dict[str, Any]:
-    return {key: _deserializer.deserialize(value) for key, value in item.items()}
-
-
-def _is_condition_failure(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 def _subscriber_from_item(item: dict[str, Any]) -> Subscriber:
@@ -78,21 +64,21 @@ class SubscriberStore:
 
     def get(self, subscriber_id: str) -> Subscriber | None:
         response = client("dynamodb").get_item(
-            TableName=self.table_name, Key=_marshal(subscriber_key(subscriber_id)), ConsistentRead=True
+            TableName=self.table_name, Key=marshal(subscriber_key(subscriber_id)), ConsistentRead=True
         )
-        return _subscriber_from_item(_unmarshal(response["Item"])) if "Item" in response else None
+        return _subscriber_from_item(unmarshal(response["Item"])) if "Item" in response else None
 
     def get_many(self, subscriber_ids: Iterable[str]) -> dict[str, Subscriber]:
         """Current state of up to 100 subscribers in one BatchGetItem (plus retries of leftovers)."""
         wanted = list(dict.fromkeys(subscriber_ids))
         found: dict[str, Subscriber] = {}
         for start in range(0, len(wanted), 100):
-            keys = [_marshal(subscriber_key(i)) for i in wanted[start:start + 100]]
+            keys = [marshal(subscriber_key(i)) for i in wanted[start:start + 100]]
             request = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
             while request:
                 response = client("dynamodb").batch_get_item(RequestItems=request)
                 for item in response.get("Responses", {}).get(self.table_name, []):
-                    subscriber = _subscriber_from_item(_unmarshal(item))
+                    subscriber = _subscriber_from_item(unmarshal(item))
                     found[subscriber.id] = subscriber
                 request = response.get("UnprocessedKeys") or {}
         return found
@@ -103,12 +89,12 @@ class SubscriberStore:
             "TableName": self.table_name,
             "IndexName": "ByCadence",
             "KeyConditionExpression": "cadence_listing = :cadence",
-            "ExpressionAttributeValues": _marshal({":cadence": cadence}),
+            "ExpressionAttributeValues": marshal({":cadence": cadence}),
         }
         while True:
             response = client("dynamodb").query(**request)
             for item in response.get("Items", []):
-                yield _subscriber_from_item(_unmarshal(item))
+                yield _subscriber_from_item(unmarshal(item))
             if "LastEvaluatedKey" not in response:
                 return
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
@@ -120,13 +106,13 @@ class SubscriberStore:
         try:
             client("dynamodb").put_item(
                 TableName=self.table_name,
-                Item=_marshal(_item_from_subscriber(subscriber)),
+                Item=marshal(_item_from_subscriber(subscriber)),
                 ConditionExpression="attribute_not_exists(pk) OR (#status <> :subscribed AND attribute_not_exists(suppressed_at))",
                 ExpressionAttributeNames={"#status": "status"},
-                ExpressionAttributeValues=_marshal({":subscribed": SUBSCRIBED}),
+                ExpressionAttributeValues=marshal({":subscribed": SUBSCRIBED}),
             )
         except ClientError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 return False
             raise
         return True
@@ -188,7 +174,7 @@ class SubscriberStore:
         """Put the address on the suppression list (creating its record if there is none)."""
         client("dynamodb").update_item(
             TableName=self.table_name,
-            Key=_marshal(subscriber_key(subscriber_id)),
+            Key=marshal(subscriber_key(subscriber_id)),
             UpdateExpression=(
                 "SET suppressed_at = if_not_exists(suppressed_at, :now), suppression_reason = :reason, "
                 "updated_at = :now, id = :id, email = if_not_exists(email, :email), "
@@ -197,7 +183,7 @@ class SubscriberStore:
                 "REMOVE cadence_listing"
             ),
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=_marshal({
+            ExpressionAttributeValues=marshal({
                 ":now": now, ":reason": reason, ":id": subscriber_id, ":email": email,
                 ":unsubscribed": UNSUBSCRIBED, ":weekly": "weekly", ":none": [],
             }),
@@ -207,17 +193,17 @@ class SubscriberStore:
                 names: dict[str, str] | None = None) -> bool:
         request: dict[str, Any] = {
             "TableName": self.table_name,
-            "Key": _marshal(subscriber_key(subscriber_id)),
+            "Key": marshal(subscriber_key(subscriber_id)),
             "UpdateExpression": expression,
             "ConditionExpression": condition,
-            "ExpressionAttributeValues": _marshal(values),
+            "ExpressionAttributeValues": marshal(values),
         }
         if names:
             request["ExpressionAttributeNames"] = names
         try:
             client("dynamodb").update_item(**request)
         except ClientError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 return False
             raise
         return True
@@ -233,27 +219,27 @@ class SubscriberStore:
         dynamodb = client("dynamodb")
         key = {"pk": f"RUN#{cadence}", "sk": until}
         for _ in range(3):
-            existing = dynamodb.get_item(TableName=self.table_name, Key=_marshal(key), ConsistentRead=True)
+            existing = dynamodb.get_item(TableName=self.table_name, Key=marshal(key), ConsistentRead=True)
             if "Item" in existing:
-                return _unmarshal(existing["Item"])["since"]
+                return unmarshal(existing["Item"])["since"]
             previous = dynamodb.query(
                 TableName=self.table_name,
                 KeyConditionExpression="pk = :pk AND sk < :until",
-                ExpressionAttributeValues=_marshal({":pk": f"RUN#{cadence}", ":until": until}),
+                ExpressionAttributeValues=marshal({":pk": f"RUN#{cadence}", ":until": until}),
                 ScanIndexForward=False,
                 Limit=1,
                 ConsistentRead=True,
             ).get("Items", [])
-            since = _unmarshal(previous[0])["sk"] if previous else first_since
+            since = unmarshal(previous[0])["sk"] if previous else first_since
             try:
                 dynamodb.put_item(
                     TableName=self.table_name,
-                    Item=_marshal({**key, "since": since}),
+                    Item=marshal({**key, "since": since}),
                     ConditionExpression="attribute_not_exists(pk)",
                 )
                 return since
             except ClientError as error:
-                if not _is_condition_failure(error):
+                if not is_condition_failure(error):
                     raise
         raise RuntimeError(f"could not record the {cadence} digest run ending at {until}")
 
@@ -270,7 +256,7 @@ class DeliveryLedger:
         try:
             client("dynamodb").put_item(
                 TableName=self.table_name,
-                Item=_marshal({
+                Item=marshal({
                     "delivery": f"{edition_id}#{subscriber_id}",
                     "claim": claim_id,
                     "claimed_at": now,
@@ -279,7 +265,7 @@ class DeliveryLedger:
                 ConditionExpression="attribute_not_exists(delivery)",
             )
         except ClientError as error:
-            if _is_condition_failure(error):
+            if is_condition_failure(error):
                 return None
             raise
         return claim_id
@@ -289,10 +275,10 @@ class DeliveryLedger:
         try:
             client("dynamodb").delete_item(
                 TableName=self.table_name,
-                Key=_marshal({"delivery": f"{edition_id}#{subscriber_id}"}),
+                Key=marshal({"delivery": f"{edition_id}#{subscriber_id}"}),
                 ConditionExpression="claim = :claim",
-                ExpressionAttributeValues=_marshal({":claim": claim_id}),
+                ExpressionAttributeValues=marshal({":claim": claim_id}),
             )
         except ClientError as error:
-            if not _is_condition_failure(error):
+            if not is_condition_failure(error):
                 raise

@@ -1,0 +1,56 @@
+"""DynamoDB items <-> plain values, and telling a failed condition from a real error.
+
+Shared by every store of this package, so numbers, maps and conditions are handled one way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
+
+_serializer = TypeSerializer()
+_deserializer = TypeDeserializer()
+
+
+def dynamo_number(value: Any) -> Any:
+    """JSON numbers for DynamoDB: 435.0 (a valid JSON Schema integer) as 435, other floats as Decimal."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    if isinstance(value, dict):
+        return {key: dynamo_number(inner) for key, inner in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [dynamo_number(inner) for inner in value]
+    return value
+
+
+def plain(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal; the API speaks JSON."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: plain(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [plain(inner) for inner in value]
+    return value
+
+
+def marshal(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: _serializer.serialize(dynamo_number(value)) for key, value in values.items()}
+
+
+def unmarshal(item: dict[str, Any]) -> dict[str, Any]:
+    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def is_condition_failure(error: ClientError) -> bool:
+    """A ConditionExpression did not hold (alone, or inside a cancelled transaction)."""
+    code = error.response.get("Error", {}).get("Code", "")
+    if code == "ConditionalCheckFailedException":
+        return True
+    if code == "TransactionCanceledException":
+        reasons = error.response.get("CancellationReasons") or []
+        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons) or not reasons
+    return False

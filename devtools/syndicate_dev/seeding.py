@@ -39,7 +39,8 @@ def seeded_articles(count: int, *, newest: datetime, start: int = 0) -> list[Art
 def seed_metadata(store: ArticleStore, articles: Iterable[Article]) -> None:
     items: dict[tuple[str, str], dict] = {}
     for article in articles:
-        for operation in store._transaction(article, previous=None):  # the store's own item layout
+        operations, _ = store.write_operations(article, previous=None)  # the store's own item layout
+        for operation in operations:
             item = operation["Put"]["Item"]
             items[(item["pk"]["S"], item["sk"]["S"])] = item
     requests = [{"PutRequest": {"Item": item}} for item in items.values()]

@@ -25,7 +25,7 @@ def test_crash_between_body_and_metadata_writes_leaves_no_visible_article(articl
 
         class CrashingDynamoDB:
             def __getattr__(self, name):
-                if name == "transact_write_items":
+                if name in ("put_item", "transact_write_items"):
                     def crash(**_):
                         raise Crash("the container died here")
                     return crash
@@ -87,3 +87,62 @@ def test_a_lost_race_is_a_409_for_the_client(articles_api, stack, monkeypatch):
     assert answer.header("Content-Type") == "application/problem+json"
     monkeypatch.undo()
     assert articles_api("GET", "/articles/potd").json["title"] == "Newer"
+
+
+def titles_in(articles_api, category: str) -> list[str]:
+    return [a["title"] for a in articles_api("GET", "/articles", query={"category": category}).json["articles"]]
+
+
+def test_an_article_is_listed_in_each_of_its_categories_as_they_change(articles_api):
+    article = {**events.article("ocean-heatwave-explainer"), "title": "Heat"}  # Climate, Data
+    articles_api("PUT", "/articles/heat", body=article)
+    assert titles_in(articles_api, "Climate") == titles_in(articles_api, "Data") == ["Heat"]
+
+    # Its first category moves, one is dropped and one is added.
+    articles_api("PUT", "/articles/heat", body={**article, "categories": ["Oceans", "Climate"]})
+    assert titles_in(articles_api, "Oceans") == titles_in(articles_api, "Climate") == ["Heat"]
+    assert titles_in(articles_api, "Data") == []
+
+    articles_api("PUT", "/articles/heat", body={**article, "categories": ["Data"]})
+    assert titles_in(articles_api, "Data") == ["Heat"]
+    assert titles_in(articles_api, "Oceans") == titles_in(articles_api, "Climate") == []
+
+    articles_api("DELETE", "/articles/heat")
+    assert titles_in(articles_api, "Data") == []
+    # The directory keeps every category ever published in (their feeds stay, now empty).
+    assert [slug for slug, _ in dependencies.article_store().list_categories()] == ["climate", "data", "oceans"]
+
+
+def test_a_draft_is_in_no_category_listing_until_published(articles_api):
+    draft = {**events.article("ocean-heatwave-explainer"), "title": "Heat", "status": "draft"}
+    articles_api("PUT", "/articles/heat", body=draft)
+    assert titles_in(articles_api, "Climate") == titles_in(articles_api, "Data") == []
+    assert dependencies.article_store().list_categories() == []
+
+    articles_api("PUT", "/articles/heat", body={**draft, "status": "published"})
+    assert titles_in(articles_api, "Climate") == titles_in(articles_api, "Data") == ["Heat"]
+
+
+def test_an_article_in_a_known_category_is_one_s3_and_one_dynamodb_write(articles_api, stack):
+    articles_api("POST", "/articles", body=events.article("photo-of-the-day"))  # records the category
+    sent: list[str] = []
+
+    def count(model, **_):
+        sent.append(f"{model.service_model.service_name}:{model.name}")
+
+    for service in ("s3", "dynamodb"):
+        clients.client(service).meta.events.register("before-call", count)
+    articles_api("POST", "/articles", body={**events.article("photo-of-the-day"), "title": "Tomorrow's photo"})
+
+    assert sent == ["s3:PutObject", "dynamodb:PutItem"]
+
+
+def test_another_container_records_the_directory_entry_again_harmlessly(articles_api):
+    articles_api("POST", "/articles", body=events.article("photo-of-the-day"))
+    dependencies.forget()  # a fresh container, which has not written the directory itself
+    articles_api("POST", "/articles", body={**events.article("photo-of-the-day"), "title": "Again"})
+
+    assert dependencies.article_store().list_categories() == [
+        ("space-science-journalism", "Space/science journalism")
+    ]
+    assert len(titles_in(articles_api, "Space/science journalism")) == 2

@@ -2,25 +2,33 @@
 
 Table layout (keys and indexes are declared in template.yaml, ``ArticlesTable``):
 
-* article item      ``pk=ARTICLE#{id}``, ``sk=ARTICLE``: the metadata, the S3 version of the body.
-* category item     ``pk=ARTICLE#{id}``, ``sk=CATEGORY#{slug}``: a copy of the metadata, one per
-  category of a published article, so a category listing is one Query.
+* article item      ``pk=ARTICLE#{id}``, ``sk=ARTICLE``: the metadata, the S3 version of the body;
+  a published article's item also carries its first category (``category``).
+* category item     ``pk=ARTICLE#{id}``, ``sk=CATEGORY#{slug}``: a copy of the metadata for each
+  further category of a published article, so every category listing is one Query.
 * directory item    ``pk=CATEGORIES``, ``sk={slug}``: the display name of every category an
-  article was ever published in (upserted in the same transaction), so the feed renderer
-  learns which category feeds exist with one Query, never a Scan.
+  article was ever published in, so the feed renderer learns which category feeds exist with
+  one Query, never a Scan.
 
 Sparse indexes, all sorted by ``position`` = ``{published_at}#{id}``:
 
 * ``Timeline``     partition ``timeline`` = "public" on published article items.
-* ``ByCategory``   partition ``category`` = slug on category items.
+* ``ByCategory``   partition ``category`` = slug on article items (first category) and
+                   category items (the others).
 * ``ByPublisher``  partition ``publisher_listing`` = publisher id on article items not retracted.
 
 Scheduled articles are in the indexes from the start; readers cut the range at "now".
 
-A write puts the body into the versioned bucket first, then commits every item in one
-DynamoDB transaction conditioned on the version it replaces. Readers follow the version id
-recorded in DynamoDB, so a crash between the two writes leaves only an unreferenced S3 object
-version, never a visible half-article; a lost race fails the condition and changes nothing.
+A write puts the body into the versioned bucket first, then writes the items, conditioned on
+the version the article item replaces: one PutItem when only the article item changes (an
+article in one category, the common case), otherwise one transaction. Readers follow the
+version id recorded in DynamoDB, so a crash between the two writes leaves only an unreferenced
+S3 object version, never a visible half-article; a lost race fails the condition and changes
+nothing.
+
+The directory only ever grows, so a store remembers the entries it has written and adds an
+entry to an article's transaction only the first time this container publishes in that
+category. An entry is therefore never written without its article, nor an article without it.
 """
 
 from __future__ import annotations
@@ -59,6 +67,7 @@ class ArticleStore:
     def __init__(self, table_name: str, bucket_name: str) -> None:
         self.table_name = table_name
         self.bucket_name = bucket_name
+        self._recorded_categories: set[str] = set()  # directory entries this container wrote
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -185,14 +194,19 @@ class ArticleStore:
         new_body = article.body_markdown is not None
         if new_body:
             article = article.with_changes(body_version=self._put_body(article))
+        writes, directory = self.write_operations(article, previous)
         try:
-            client("dynamodb").transact_write_items(TransactItems=self._transaction(article, previous))
+            if len(writes) == 1:
+                client("dynamodb").put_item(**writes[0]["Put"])
+            else:
+                client("dynamodb").transact_write_items(TransactItems=writes)
         except ClientError as error:
             if new_body:
                 self._forget_body(article.id, article.body_version)
             if is_condition_failure(error):
                 raise VersionConflict(article.id) from error
             raise
+        self._recorded_categories.update(directory)
         return article
 
     def _put_body(self, article: Article) -> str:
@@ -201,7 +215,6 @@ class ArticleStore:
             Key=body_key(article.id),
             Body=json.dumps({"markdown": article.body_markdown, "html": article.body_html}).encode("utf-8"),
             ContentType="application/json",
-            ServerSideEncryption="AES256",
         )
         return response["VersionId"]
 
@@ -214,12 +227,17 @@ class ArticleStore:
         except ClientError:
             pass
 
-    def _transaction(self, article: Article, previous: Article | None) -> list[dict]:
+    def write_operations(self, article: Article, previous: Article | None) -> tuple[list[dict], set[str]]:
+        """The write operations that store ``article`` over ``previous`` (the article item's
+        first), and the directory entries among them."""
+        listed = _listed_slugs(article)
         item = {**article_key(article.id), **_item_from_article(article)}
         if article.status == PUBLISHED:
             item["timeline"] = PUBLIC
         if article.status != RETRACTED:
             item["publisher_listing"] = article.publisher_id
+        if listed:
+            item["category"] = listed[0]
         put: dict[str, Any] = {"TableName": self.table_name, "Item": marshal(item)}
         if previous is None:
             put["ConditionExpression"] = "attribute_not_exists(pk)"
@@ -228,27 +246,29 @@ class ArticleStore:
             put["ExpressionAttributeValues"] = marshal({":expected": previous.version})
         operations: list[dict] = [{"Put": put}]
 
-        listed = set(article.category_slugs) if article.status == PUBLISHED else set()
-        was_listed = set(previous.category_slugs) if previous and previous.status == PUBLISHED else set()
+        copies = listed[1:]
         copy = _item_from_article(article)
-        for slug in sorted(listed):
-            category_item = {
-                "pk": f"ARTICLE#{article.id}",
-                "sk": f"CATEGORY#{slug}",
-                "category": slug,
-                **copy,
-            }
+        for slug in copies:
+            category_item = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}", "category": slug, **copy}
             operations.append({"Put": {"TableName": self.table_name, "Item": marshal(category_item)}})
-        names = {}
-        for name in article.categories if article.status == PUBLISHED else ():
-            names.setdefault(category_slug(name), name)
-        for slug, name in sorted(names.items()):
-            entry = {"pk": CATEGORY_DIRECTORY, "sk": slug, "name": name}
-            operations.append({"Put": {"TableName": self.table_name, "Item": marshal(entry)}})
-        for slug in sorted(was_listed - listed):
+        stale = set(_listed_slugs(previous)[1:] if previous else ()) - set(copies)
+        for slug in sorted(stale):
             key = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}"}
             operations.append({"Delete": {"TableName": self.table_name, "Key": marshal(key)}})
-        return operations
+
+        names: dict[str, str] = {}
+        for name in article.categories if listed else ():
+            names.setdefault(category_slug(name), name)
+        directory = set(names) - self._recorded_categories
+        for slug in sorted(directory):
+            entry = {"pk": CATEGORY_DIRECTORY, "sk": slug, "name": names[slug]}
+            operations.append({"Put": {"TableName": self.table_name, "Item": marshal(entry)}})
+        return operations, directory
+
+
+def _listed_slugs(article: Article) -> tuple[str, ...]:
+    """The categories a published article is listed in, its first one first; none otherwise."""
+    return article.category_slugs if article.status == PUBLISHED else ()
 
 
 def _item_from_article(article: Article) -> dict[str, Any]:
@@ -273,14 +293,6 @@ def _article_from_item(item: dict[str, Any]) -> Article:
         retracted_at=item.get("retracted_at"),
         body_version=item.get("body_version"),
     )
-
-
-
-
-
-
-
-
 
 
 def _encode_cursor(key: dict[str, Any], index: str) -> str:

@@ -25,7 +25,6 @@ class EditionStore:
             Key=edition_key(edition_id),
             Body=json.dumps(document, ensure_ascii=False).encode("utf-8"),
             ContentType="application/json",
-            ServerSideEncryption="AES256",
         )
 
     def get(self, edition_id: str) -> dict[str, Any]:

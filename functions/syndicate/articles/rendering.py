@@ -37,16 +37,18 @@ def _markdown() -> "MarkdownIt":
     return MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer nofollow",
+    strip_comments=True,
+)
+
+
 def sanitize_html(html: str) -> str:
     """Publisher HTML reduced to what is safe in a feed or an email (links get rel=noopener)."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer nofollow",
-        strip_comments=True,
-    )
+    return _CLEANER.clean(html)
 
 
 def render_body(markdown: str) -> str:

@@ -10,6 +10,11 @@ clients are otherwise lazy, created on first use). The baseline creates the same
 bare boto3. Services that read a secret while being built (the digest sender, the
 subscriptions API) do so for real, from a moto server holding the template's resources, so
 their one Secrets Manager call at cold start is measured too. Target: <= 1.3x.
+
+A third probe measures the floor the fixed libraries set: it imports every module the handler's
+initialisation imported except our own (``syndicate.*``), in the same order, then creates the
+same clients. It runs none of our code, so "ours vs floor" is what our code adds, and "floor vs
+boto3" is what Powertools, jsonschema, markdown-it, Jinja2 and the rest cost before any of it.
 """
 
 from __future__ import annotations
@@ -30,8 +35,18 @@ RUNS = 9
 PROBE = r"""
 import json, sys, time
 mode, target, services = sys.argv[1], sys.argv[2], sys.argv[3].split(",") if sys.argv[3] else []
+present = set(sys.modules)
 start = time.perf_counter()
 if mode == "baseline":
+    import boto3
+    clients = [boto3.client(service) for service in services]
+elif mode == "libraries":
+    import importlib
+    for name in json.loads(sys.stdin.read()):
+        try:
+            importlib.import_module(name)
+        except Exception:
+            pass  # a name that is not importable on its own (an alias a package set up)
     import boto3
     clients = [boto3.client(service) for service in services]
 else:
@@ -46,7 +61,9 @@ else:
             pass  # a service this function is not configured for
     from syndicate.storage.clients import client
     clients = [client(service) for service in services]
-print(json.dumps(time.perf_counter() - start))
+elapsed = time.perf_counter() - start
+imported = [name for name in sys.modules if name not in present and name.split(".")[0] != "syndicate"]
+print(json.dumps({"seconds": elapsed, "modules": imported}))
 """
 
 
@@ -69,9 +86,10 @@ def sam_build(out: Path) -> Path:
     return out
 
 
-def measure(code: Path, mode: str, handler: str, services: list[str], env: dict[str, str]) -> float:
+def measure(code: Path, mode: str, handler: str, services: list[str], env: dict[str, str],
+            modules: list[str] | None = None) -> dict:
     result = subprocess.run([sys.executable, "-S", "-c", PROBE, mode, handler, ",".join(services)],
-                            cwd=code, env=env, capture_output=True, text=True)
+                            cwd=code, env=env, capture_output=True, text=True, input=json.dumps(modules or []))
     if result.returncode != 0:
         raise RuntimeError(f"{mode} {handler} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout)
@@ -101,13 +119,17 @@ def moto_server() -> tuple[object, str, tpl.Resolver]:
     return server, endpoint, resolver
 
 
-def main() -> None:
+def main(only: list[str] | None = None) -> None:
+    """Every function of the template, or only those named (``python -m bench.cold_start NAME ...``)."""
     template = tpl.load()
     server, endpoint, resolver = moto_server()
     with tempfile.TemporaryDirectory() as scratch:
         build = sam_build(Path(scratch) / "build")
-        print(f"{'function':32} {'handler ms':>10} {'boto3 ms':>9} {'ratio':>6}  (median of {RUNS}, target <= 1.3x)")
+        print(f"{'function':28} {'ours ms':>8} {'floor ms':>8} {'boto3 ms':>8} {'ours/boto3':>10} {'floor/boto3':>11}"
+              f" {'ours/floor':>10}  (median of {RUNS}; target: ours/boto3 <= 1.3x)")
         for logical_id, function in sorted(tpl.functions(template).items()):
+            if only and logical_id not in only:
+                continue
             code = build / logical_id
             services = policy_services(template, logical_id)
             env = {
@@ -119,14 +141,16 @@ def main() -> None:
                 "POWERTOOLS_SERVICE_NAME": "syndicate", "POWERTOOLS_METRICS_NAMESPACE": "Syndicate",
                 "AWS_ENDPOINT_URL": endpoint,
             }
-            handler_times, baseline_times = [], []
-            for _ in range(RUNS):  # interleaved, so drift on a noisy machine hits both sides alike
-                baseline_times.append(measure(code, "baseline", function.handler, services, env))
-                handler_times.append(measure(code, "handler", function.handler, services, env))
-            ours, base = statistics.median(handler_times), statistics.median(baseline_times)
-            print(f"{logical_id:32} {ours * 1000:10.0f} {base * 1000:9.0f} {ours / base:6.2f}x  clients: {', '.join(services)}")
+            modules = measure(code, "handler", function.handler, services, env)["modules"]  # untimed
+            times: dict[str, list[float]] = {"baseline": [], "libraries": [], "handler": []}
+            for _ in range(RUNS):  # interleaved, so drift on a noisy machine hits every side alike
+                for mode, samples in times.items():
+                    samples.append(measure(code, mode, function.handler, services, env, modules)["seconds"])
+            ours, floor, base = (statistics.median(times[mode]) for mode in ("handler", "libraries", "baseline"))
+            print(f"{logical_id:28} {ours * 1000:8.0f} {floor * 1000:8.0f} {base * 1000:8.0f} {ours / base:9.2f}x"
+                  f" {floor / base:10.2f}x {ours / floor:9.2f}x  clients: {', '.join(services)}")
     server.stop()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

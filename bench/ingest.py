@@ -1,24 +1,25 @@
 """Ingest: one POST /articles through the handler in-process on moto, against the bare S3
 put_object + DynamoDB put_item it needs on the same moto, in the same run. Target: <= 1.5x.
 
-Both sides store the seed article: the handler validates it, renders and sanitizes the
-Markdown, writes the body (S3) and commits the metadata and category items (one DynamoDB
-transaction); the baseline writes the same body bytes and one item of the same metadata.
+The handler validates the seed article, renders and sanitizes its Markdown, writes the body
+(S3) and the article item (DynamoDB, conditioned on its version). The baseline writes the very
+same body bytes and the very same item (read back from the first handler call), under a new id.
 
-moto implements TransactWriteItems by deep-copying the whole table (to roll back), so its cost
-grows with the table, which DynamoDB's does not. The table is therefore emptied before every
-timed call (untimed), on both sides. The handler's metric lines go to a null stdout, as the
-baseline prints nothing either. A second baseline sends the very requests the design needs
-(put_object + one transact_write_items of the same three items: the article, its category copy,
-the category directory entry), to separate our code's own cost
-from the price of atomicity on moto.
+An article's first publication in a category from a container also writes the category's
+directory entry, in one transaction with the article item; later ones (the steady state this
+figure is about) do not. The third line measures that first time, with a new category each call.
+
+moto's cost per request grows with the table (and it deep-copies every table for a
+transaction), which DynamoDB's does not, so the table is emptied before every timed call
+(untimed), on every side. The handler's metric lines go to a null stdout, as the baseline
+prints nothing either.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import json
+import itertools
 import os
 import statistics
 import sys
@@ -58,47 +59,39 @@ def main() -> None:
 
         s3, dynamodb = boto3.client("s3"), boto3.client("dynamodb")
         bucket, table = resolver.names["ArticleBucket"], resolver.names["ArticlesTable"]
-        body_bytes = json.dumps({"markdown": document["body"], "html": document["body"]}).encode()
         event = api_event("POST", "/articles", publisher_id="pub_bench", body=document)
         context = FakeLambdaContext()
+        new_categories = (f"Category {n}" for n in itertools.count())
 
         def through_handler() -> None:
             response = articles_api.handler(event, context)
             assert response["statusCode"] == 201, response
 
+        def in_a_new_category() -> None:
+            fresh = api_event("POST", "/articles", publisher_id="pub_bench",
+                              body={**document, "categories": [next(new_categories)]})
+            response = articles_api.handler(fresh, context)
+            assert response["statusCode"] == 201, response
+
+        with contextlib.redirect_stdout(io.StringIO()):
+            through_handler()  # warms every path (imports, clients) and gives the baseline its item
+        [stored] = dynamodb.scan(TableName=table, FilterExpression="sk = :sk",
+                                 ExpressionAttributeValues={":sk": {"S": "ARTICLE"}})["Items"]
+        body_bytes = s3.get_object(Bucket=bucket, Key=f"articles/{stored['id']['S']}/body.json")["Body"].read()
+
         def bare_writes() -> None:
             key = uuid.uuid4().hex
             s3.put_object(Bucket=bucket, Key=f"articles/{key}/body.json", Body=body_bytes)
-            dynamodb.put_item(TableName=table, Item={
-                "pk": {"S": f"ARTICLE#{key}"}, "sk": {"S": "ARTICLE"}, "title": {"S": document["title"]},
-                "categories": {"L": [{"S": c} for c in document["categories"]]},
-                "published_at": {"S": document["published_at"]}, "publisher_id": {"S": "pub_bench"},
-            })
+            dynamodb.put_item(TableName=table, Item={**stored, "pk": {"S": f"ARTICLE#{key}"}, "id": {"S": key}})
 
         def empty_table() -> None:
             for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="pk, sk"):
                 for item in page["Items"]:
                     dynamodb.delete_item(TableName=table, Key=item)
 
-        def bare_transaction() -> None:
-            key = uuid.uuid4().hex
-            s3.put_object(Bucket=bucket, Key=f"articles/{key}/body.json", Body=body_bytes)
-            item = {"pk": {"S": f"ARTICLE#{key}"}, "title": {"S": document["title"]},
-                    "categories": {"L": [{"S": c} for c in document["categories"]]},
-                    "published_at": {"S": document["published_at"]}, "publisher_id": {"S": "pub_bench"}}
-            dynamodb.transact_write_items(TransactItems=[
-                {"Put": {"TableName": table, "Item": {**item, "sk": {"S": "ARTICLE"}},
-                         "ConditionExpression": "attribute_not_exists(pk)"}},
-                {"Put": {"TableName": table, "Item": {**item, "sk": {"S": "CATEGORY#space"}}}},
-                {"Put": {"TableName": table, "Item": {"pk": {"S": "CATEGORIES"}, "sk": {"S": "space"},
-                                                       "name": {"S": document["categories"][0]}}}},
-            ])
-
-        samples: dict[str, list[float]] = {"handler": [], "put_item": [], "transaction": []}
-        actions = {"put_item": bare_writes, "transaction": bare_transaction, "handler": through_handler}
+        samples: dict[str, list[float]] = {"handler": [], "put_item": [], "new_category": []}
+        actions = {"put_item": bare_writes, "handler": through_handler, "new_category": in_a_new_category}
         with contextlib.redirect_stdout(io.StringIO()):
-            for action in actions.values():
-                action()  # warm every path (imports, clients)
             for _ in range(SAMPLES):  # interleaved, so machine noise hits every side alike
                 for name, action in actions.items():
                     empty_table()
@@ -109,12 +102,12 @@ def main() -> None:
 
     handler_ms = statistics.median(samples["handler"]) * 1000
     bare_ms = statistics.median(samples["put_item"]) * 1000
-    transaction_ms = statistics.median(samples["transaction"]) * 1000
+    first_ms = statistics.median(samples["new_category"]) * 1000
     print(f"POST /articles through the handler:        {handler_ms:6.2f} ms per article (median of {SAMPLES})")
     print(f"bare put_object + put_item:                {bare_ms:6.2f} ms")
-    print(f"bare put_object + transact_write_items:    {transaction_ms:6.2f} ms")
+    print(f"POST in a category new to the container:   {first_ms:6.2f} ms (adds the directory entry)")
     print(f"ratio vs put_object + put_item:            {handler_ms / bare_ms:.2f}x (target <= 1.5x)")
-    print(f"ratio vs the same requests, bare:          {handler_ms / transaction_ms:.2f}x")
+    print(f"ratio, first in a category:                {first_ms / bare_ms:.2f}x")
 
 
 if __name__ == "__main__":

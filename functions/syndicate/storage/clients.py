@@ -1,9 +1,9 @@
 """boto3 clients, created on first use and kept for the life of the container.
 
 Every client comes from one boto3 session, so the endpoint rules, partitions and retry settings
-botocore loads for the first client serve the others too (a session per client loads them again,
-which costs a cold start about 20 ms per client). A botocore session is not thread-safe while it
-creates clients, so creation holds a lock; the clients themselves are safe to share.
+botocore loads for the first client serve the others too (a session per client loaded them again,
+which cost a cold start tens of milliseconds per client). A botocore session is not thread-safe
+while it creates clients, so creation holds a lock; the clients themselves are safe to share.
 """
 
 from __future__ import annotations

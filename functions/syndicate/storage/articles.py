@@ -247,9 +247,9 @@ class ArticleStore:
         operations: list[dict] = [{"Put": put}]
 
         copies = listed[1:]
-        copy = _item_from_article(article)
+        metadata = _item_from_article(article) if copies else {}
         for slug in copies:
-            category_item = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}", "category": slug, **copy}
+            category_item = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}", "category": slug, **metadata}
             operations.append({"Put": {"TableName": self.table_name, "Item": marshal(category_item)}})
         stale = set(_listed_slugs(previous)[1:] if previous else ()) - set(copies)
         for slug in sorted(stale):

@@ -26,6 +26,12 @@ class InvalidRequest(DomainError):
         super().__init__(detail)
         self.violations = list(violations)
 
+    @classmethod
+    def in_document(cls, what: str, violations: Sequence[Violation]) -> "InvalidRequest":
+        """The refusal of a whole document: "The article has 2 invalid fields."."""
+        count = len(violations)
+        return cls(violations, f"The {what} has {count} invalid field{'s' if count != 1 else ''}.")
+
 
 class NotFound(DomainError):
     pass

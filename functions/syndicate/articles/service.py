@@ -260,7 +260,7 @@ def _require_valid(document: Any) -> None:
         except (OverflowError, ValueError):
             found = [Violation("/published_at", "is not a moment between the years 0001 and 9999 in UTC")]
     if found:
-        raise InvalidRequest(found, f"The article has {len(found)} invalid field{'s' if len(found) != 1 else ''}.")
+        raise InvalidRequest.in_document("article", found)
 
 
 def _require_valid_id(article_id: str) -> None:

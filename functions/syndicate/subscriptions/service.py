@@ -75,7 +75,7 @@ class SubscriptionService:
     def subscribe(self, document: Any, links: Links) -> None:
         found = contract.violations("subscription", document)
         if found:
-            raise InvalidRequest(found, f"The subscription has {len(found)} invalid field{'s' if len(found) != 1 else ''}.")
+            raise InvalidRequest.in_document("subscription", found)
         email = normalise_email(document["email"])
         identity = subscriber_id(self._id_secret, email)
         now = self._clock()

@@ -4,6 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+CODE := functions devtools tests bench
 export SAM_CLI_TELEMETRY := 0
 # sam validate needs a region and some credentials even though it calls nothing.
 export AWS_DEFAULT_REGION ?= us-east-1
@@ -24,8 +25,14 @@ local: $(INSTALLED)
 test: lint
 	$(BIN)/pytest
 
+## lint: code style, types, import contracts, dead code, and the template checks; all must be clean
 lint: $(INSTALLED)
-	$(BIN)/cfn-lint template.yaml
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/mypy $(CODE)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/vulture --min-confidence 80 functions devtools bench vulture_allowlist.py
+	$(BIN)/cfn-lint --append-rules cfn_lint_serverless.rules -- template.yaml
 	AWS_ACCESS_KEY_ID=$${AWS_ACCESS_KEY_ID:-testing} AWS_SECRET_ACCESS_KEY=$${AWS_SECRET_ACCESS_KEY:-testing} \
 		$(BIN)/sam validate --lint --template template.yaml
 

@@ -53,13 +53,13 @@ else:
     import importlib
     importlib.import_module(target.rsplit(".", 1)[0])
     from syndicate import dependencies
-    from syndicate.settings import MissingSetting
+    from syndicate.settings import ConfigurationError
     for factory in dependencies.FACTORIES:
         try:
             factory()
-        except MissingSetting:
+        except ConfigurationError:
             pass  # a service this function is not configured for
-    from syndicate.storage.clients import client
+    from syndicate.adapters.clients import client
     clients = [client(service) for service in services]
 elapsed = time.perf_counter() - start
 imported = [name for name in sys.modules if name not in present and name.split(".")[0] != "syndicate"]
@@ -80,16 +80,28 @@ def policy_services(template: dict, logical_id: str) -> list[str]:
 
 
 def sam_build(out: Path) -> Path:
-    sam = shutil.which("sam", path=str(Path(sys.executable).parent)) or shutil.which("sam")
-    subprocess.run([sam, "build", "--template", str(tpl.TEMPLATE_PATH), "--build-dir", str(out)],
-                   cwd=tpl.REPO, check=True, capture_output=True, env={**os.environ, "SAM_CLI_TELEMETRY": "0"})
+    sam = shutil.which("sam", path=str(Path(sys.executable).parent)) or shutil.which("sam") or "sam"
+    subprocess.run(
+        [sam, "build", "--template", str(tpl.TEMPLATE_PATH), "--build-dir", str(out)],
+        cwd=tpl.REPO,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "SAM_CLI_TELEMETRY": "0"},
+    )
     return out
 
 
-def measure(code: Path, mode: str, handler: str, services: list[str], env: dict[str, str],
-            modules: list[str] | None = None) -> dict:
-    result = subprocess.run([sys.executable, "-S", "-c", PROBE, mode, handler, ",".join(services)],
-                            cwd=code, env=env, capture_output=True, text=True, input=json.dumps(modules or []))
+def measure(
+    code: Path, mode: str, handler: str, services: list[str], env: dict[str, str], modules: list[str] | None = None
+) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-S", "-c", PROBE, mode, handler, ",".join(services)],
+        cwd=code,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=json.dumps(modules or []),
+    )
     if result.returncode != 0:
         raise RuntimeError(f"{mode} {handler} failed:\n{result.stderr[-3000:]}")
     return json.loads(result.stdout)
@@ -125,8 +137,10 @@ def main(only: list[str] | None = None) -> None:
     server, endpoint, resolver = moto_server()
     with tempfile.TemporaryDirectory() as scratch:
         build = sam_build(Path(scratch) / "build")
-        print(f"{'function':28} {'ours ms':>8} {'floor ms':>8} {'boto3 ms':>8} {'ours/boto3':>10} {'floor/boto3':>11}"
-              f" {'ours/floor':>10}  (median of {RUNS}; target: ours/boto3 <= 1.3x)")
+        print(
+            f"{'function':28} {'ours ms':>8} {'floor ms':>8} {'boto3 ms':>8} {'ours/boto3':>10} {'floor/boto3':>11}"
+            f" {'ours/floor':>10}  (median of {RUNS}; target: ours/boto3 <= 1.3x)"
+        )
         for logical_id, function in sorted(tpl.functions(template).items()):
             if only and logical_id not in only:
                 continue
@@ -134,11 +148,18 @@ def main(only: list[str] | None = None) -> None:
             services = policy_services(template, logical_id)
             env = {
                 **resolver.environment(function),
-                "PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(code), "SCHEMAS_DIR": str(tpl.REPO / "schemas"),
-                "LAMBDA_TASK_ROOT": str(code), "AWS_LAMBDA_FUNCTION_NAME": logical_id,
-                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                "POWERTOOLS_SERVICE_NAME": "syndicate", "POWERTOOLS_METRICS_NAMESPACE": "Syndicate",
+                "PATH": os.environ.get("PATH", ""),
+                "PYTHONPATH": str(code),
+                "SCHEMAS_DIR": str(tpl.REPO / "schemas"),
+                "LAMBDA_TASK_ROOT": str(code),
+                "AWS_LAMBDA_FUNCTION_NAME": logical_id,
+                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "512",
+                "AWS_REGION": "us-east-1",
+                "AWS_DEFAULT_REGION": "us-east-1",
+                "AWS_ACCESS_KEY_ID": "bench",
+                "AWS_SECRET_ACCESS_KEY": "bench",
+                "POWERTOOLS_SERVICE_NAME": "syndicate",
+                "POWERTOOLS_METRICS_NAMESPACE": "Syndicate",
                 "AWS_ENDPOINT_URL": endpoint,
             }
             modules = measure(code, "handler", function.handler, services, env)["modules"]  # untimed
@@ -147,9 +168,11 @@ def main(only: list[str] | None = None) -> None:
                 for mode, samples in times.items():
                     samples.append(measure(code, mode, function.handler, services, env, modules)["seconds"])
             ours, floor, base = (statistics.median(times[mode]) for mode in ("handler", "libraries", "baseline"))
-            print(f"{logical_id:28} {ours * 1000:8.0f} {floor * 1000:8.0f} {base * 1000:8.0f} {ours / base:9.2f}x"
-                  f" {floor / base:10.2f}x {ours / floor:9.2f}x  clients: {', '.join(services)}")
-    server.stop()
+            print(
+                f"{logical_id:28} {ours * 1000:8.0f} {floor * 1000:8.0f} {base * 1000:8.0f} {ours / base:9.2f}x"
+                f" {floor / base:10.2f}x {ours / floor:9.2f}x  clients: {', '.join(services)}"
+            )
+    server.stop()  # type: ignore[attr-defined]  # moto's ThreadedMotoServer
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Digest delivery for 10,000 recipients: renders, cost per recipient, AWS requests per recipient.
 
-Runs the real DigestScheduler and DigestSender on moto (in process). Prints:
+Runs the real DigestScheduler and DigestDelivery on moto (in process). Prints:
 
 * template renders against the number of editions (must be equal, whatever the recipients);
 * time to build one recipient's final message, as a RATIO against building a bare
@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import os
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
+from typing import Any
 
 RECIPIENTS = 10_000
 CATEGORY_SETS = [(), ("Space/science journalism",), ("Climate",), ("Climate", "Data")]
@@ -23,8 +24,13 @@ CATEGORY_SETS = [(), ("Space/science journalism",), ("Climate",), ("Climate", "D
 def _environment() -> None:
     for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
         os.environ.pop(name, None)
-    os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                      POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_METRICS_NAMESPACE="Syndicate")
+    os.environ.update(
+        AWS_ACCESS_KEY_ID="bench",
+        AWS_SECRET_ACCESS_KEY="bench",
+        AWS_DEFAULT_REGION="us-east-1",
+        POWERTOOLS_TRACE_DISABLED="true",
+        POWERTOOLS_METRICS_NAMESPACE="Syndicate",
+    )
 
 
 class CountingClients:
@@ -49,62 +55,99 @@ def main() -> None:
         _run()
 
 
-def _run() -> None:
+def _drain(sqs: Any, queue_url: str) -> list[dict[str, Any]]:
+    """Every message body on the queue, as JSON."""
     import json
 
+    bodies: list[dict[str, Any]] = []
+    while True:
+        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages", [])
+        if not messages:
+            return bodies
+        bodies.extend(json.loads(message["Body"]) for message in messages)
+
+
+def _run() -> None:
+
+    from syndicate.adapters import clients
+    from syndicate.adapters.articles import ArticleStore
+    from syndicate.adapters.editions import EditionStore
+    from syndicate.adapters.queues import QueueWriter
+    from syndicate.adapters.ses import SesTransport
+    from syndicate.adapters.subscribers import DeliveryLedger, SubscriberStore
     from syndicate.articles.model import Article
-    from syndicate.digests.delivery import DigestBatch, DigestSender
-    from syndicate.digests.message import Sender
+    from syndicate.digests.delivery import DigestBatch, DigestDelivery
     from syndicate.digests.rendering import EditionRenderer
     from syndicate.digests.schedule import DigestScheduler
-    from syndicate.storage import clients
-    from syndicate.storage.articles import ArticleStore
-    from syndicate.storage.editions import EditionStore
-    from syndicate.storage.mail import SesMailer
-    from syndicate.storage.queues import QueueWriter
-    from syndicate.storage.subscribers import DeliveryLedger, SubscriberStore
-    from syndicate.subscriptions.links import Links
-    from syndicate.subscriptions.model import SUBSCRIBED, Subscriber, subscriber_id
-    from syndicate.subscriptions.tokens import TokenSigner
+    from syndicate.mailing.links import SubscriptionLinks
+    from syndicate.mailing.message import SenderProfile
+    from syndicate.mailing.model import SUBSCRIBED, Subscriber, subscriber_id
+    from syndicate.mailing.tokens import TokenSigner
     from syndicate_dev import template as tpl
     from syndicate_dev.provision import create_resources
 
     clients.forget_clients()
     resolver = create_resources(tpl.load(), prefix="bench")
     names = resolver.names
-    now = datetime(2025, 12, 18, 7, tzinfo=timezone.utc)
-    clock = lambda: now  # noqa: E731
+    now = datetime(2025, 12, 18, 7, tzinfo=UTC)
+
+    def clock() -> datetime:
+        return now
+
     secret = b"bench-secret-bench-secret-bench-secret"
 
     # Articles: a day's worth in a few categories.
     articles = ArticleStore(names["ArticlesTable"], names["ArticleBucket"])
     for n in range(12):
-        categories = ("Space/science journalism",) if n % 3 == 0 else ("Climate", "Data") if n % 3 == 1 else ("Climate",)
+        categories = (
+            ("Space/science journalism",) if n % 3 == 0 else ("Climate", "Data") if n % 3 == 1 else ("Climate",)
+        )
         stamp = f"2025-12-17T{8 + n:02d}:00:00Z"
-        articles.save(Article(
-            id=f"{n:032x}", publisher_id="pub_bench", version=1, status="published", title=f"Article number {n} of the day",
-            categories=categories, published_at=stamp, created_at=stamp, updated_at=stamp, content_hash="0" * 64,
-            extras={"summary": "A one-paragraph summary of the article, long enough to look real. " * 3,
+        articles.save(
+            Article(
+                id=f"{n:032x}",
+                publisher_id="pub_bench",
+                version=1,
+                status="published",
+                title=f"Article number {n} of the day",
+                categories=categories,
+                published_at=stamp,
+                created_at=stamp,
+                updated_at=stamp,
+                content_hash="0" * 64,
+                extras={
+                    "summary": "A one-paragraph summary of the article, long enough to look real. " * 3,
                     "image": {"url": f"https://images.example/{n}.jpg", "alt": "A picture"},
-                    "canonical_url": f"https://news.example/articles/{n}"},
-            body_markdown="Body.", body_html="<p>Body.</p>",
-        ), None)
+                    "canonical_url": f"https://news.example/articles/{n}",
+                },
+                body_markdown="Body.",
+                body_html="<p>Body.</p>",
+            ),
+            None,
+        )
 
     # Subscribers, written straight into the table (the sign-up path is not what is measured).
     store = SubscriberStore(names["SubscribersTable"])
     dynamodb = clients.client("dynamodb")
-    from syndicate.storage.subscribers import _item_from_subscriber, _marshal
+    from syndicate.adapters.dynamodb import marshal
+    from syndicate.adapters.subscribers import _item_from_subscriber
 
     for start in range(0, RECIPIENTS, 25):
         requests = []
         for n in range(start, min(start + 25, RECIPIENTS)):
             email = f"reader{n}@example.com"
             subscriber = Subscriber(
-                id=subscriber_id(secret, email), email=email, status=SUBSCRIBED, cadence="daily",
-                categories=CATEGORY_SETS[n % len(CATEGORY_SETS)], created_at="2025-12-01T00:00:00Z",
-                updated_at="2025-12-01T00:00:00Z", confirmed_at="2025-12-01T00:00:00Z", since="2025-12-01T00:00:00Z",
+                id=subscriber_id(secret, email),
+                email=email,
+                status=SUBSCRIBED,
+                cadence="daily",
+                categories=CATEGORY_SETS[n % len(CATEGORY_SETS)],
+                created_at="2025-12-01T00:00:00Z",
+                updated_at="2025-12-01T00:00:00Z",
+                confirmed_at="2025-12-01T00:00:00Z",
+                since="2025-12-01T00:00:00Z",
             )
-            requests.append({"PutRequest": {"Item": _marshal(_item_from_subscriber(subscriber))}})
+            requests.append({"PutRequest": {"Item": marshal(_item_from_subscriber(subscriber))}})
         dynamodb.batch_write_item(RequestItems={names["SubscribersTable"]: requests})
 
     counter = CountingClients()
@@ -114,25 +157,26 @@ def _run() -> None:
 
     # Schedule: plan, render once per edition, queue.
     renderer = EditionRenderer("https://site.example", "Syndicate")
-    scheduler = DigestScheduler(store, articles, renderer, EditionStore(names["DigestBucket"]),
-                                QueueWriter(names["DigestQueue"]))
+    scheduler = DigestScheduler(
+        store, articles, renderer, EditionStore(names["DigestBucket"]), QueueWriter(names["DigestQueue"])
+    )
     started = time.perf_counter()
     report = scheduler.run("daily", now)
     schedule_seconds = time.perf_counter() - started
     schedule_requests = counter.total()
 
     # Send: every queued batch through the real sender.
-    sender = DigestSender(store, DeliveryLedger(names["DeliveryLedgerTable"]), SesMailer(names["DigestConfigurationSet"]),
-                          EditionStore(names["DigestBucket"]), TokenSigner(secret, clock),
-                          Links("https://api.example/dev"), Sender("digest@syndicate.example", "Syndicate",
-                                                                   "Syndicate digest <digest.syndicate.example>"), clock)
-    sqs = clients.client("sqs")
-    batches = []
-    while True:
-        messages = sqs.receive_message(QueueUrl=names["DigestQueue"], MaxNumberOfMessages=10).get("Messages", [])
-        if not messages:
-            break
-        batches.extend(DigestBatch.from_body(json.loads(m["Body"])) for m in messages)
+    sender = DigestDelivery(
+        store,
+        DeliveryLedger(names["DeliveryLedgerTable"]),
+        SesTransport(names["DigestConfigurationSet"]),
+        EditionStore(names["DigestBucket"]),
+        TokenSigner(secret, clock),
+        SubscriptionLinks("https://api.example/dev"),
+        SenderProfile("digest@syndicate.example", "Syndicate", "Syndicate digest <digest.syndicate.example>"),
+        clock,
+    )
+    batches = [DigestBatch.from_body(body) for body in _drain(clients.client("sqs"), names["DigestQueue"])]
     before_send = dict(counter.counts)
     sent = 0
     for batch in batches:
@@ -171,14 +215,23 @@ def _run() -> None:
     print(f"template renders               {renderer.renders:>8}   (= editions: {renderer.renders == report.editions})")
     print(f"queued batches (SQS messages)  {report.batches:>8}")
     print(f"messages sent                  {sent:>8}")
-    print(f"schedule: AWS requests         {schedule_requests:>8}   ({schedule_requests / report.recipients:.3f} per recipient), {schedule_seconds:.1f} s on moto")
+    per_recipient_scheduled = schedule_requests / report.recipients
+    print(
+        f"schedule: AWS requests         {schedule_requests:>8}   ({per_recipient_scheduled:.3f} per recipient), "
+        f"{schedule_seconds:.1f} s on moto"
+    )
     print(f"send: AWS requests             {send_requests:>8}   {dict(sorted(send_counts.items()))}")
     per_recipient = (send_counts.get("PutItem", 0) + send_counts.get("SendEmail", 0)) / sent
     constant = (send_requests - send_counts.get("PutItem", 0) - send_counts.get("SendEmail", 0)) / per_batch
-    print(f"send: requests per recipient   {per_recipient:>8.2f}   + {constant:.2f} per batch of {report.recipients // per_batch}"
-          f"  (overall {send_requests / sent:.3f} per recipient)")
-    print(f"build one message: ours / bare email.message   {ours / baseline:.2f}x"
-          f"   ({ours * 1e6:.0f} us vs {baseline * 1e6:.0f} us; avg message {sizes // len(recipients)} bytes)")
+    print(
+        f"send: requests per recipient   {per_recipient:>8.2f}   "
+        f"+ {constant:.2f} per batch of {report.recipients // per_batch}"
+        f"  (overall {send_requests / sent:.3f} per recipient)"
+    )
+    print(
+        f"build one message: ours / bare email.message   {ours / baseline:.2f}x"
+        f"   ({ours * 1e6:.0f} us vs {baseline * 1e6:.0f} us; avg message {sizes // len(recipients)} bytes)"
+    )
 
 
 if __name__ == "__main__":

@@ -15,7 +15,11 @@ import uuid
 from collections import Counter
 from datetime import timedelta
 
-for _name, _value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1"}.items():
+for _name, _value in {
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}.items():
     os.environ[_name] = _value
 os.environ.pop("AWS_ENDPOINT_URL", None)
 os.environ.pop("AWS_PROFILE", None)
@@ -30,26 +34,39 @@ def _articles(count: int):
 
     markdown = "## Heading\n\n" + "A paragraph of reporting, with *emphasis* & a [link](https://example.com). " * 20
     html = render_body(markdown)
-    image = {"url": "https://img.example/photo.jpg", "alt": "A photo", "caption": "Caption", "credit": "NASA",
-             "type": "image/jpeg", "width": 1920, "height": 1280, "length": 412873}
+    image = {
+        "url": "https://img.example/photo.jpg",
+        "alt": "A photo",
+        "caption": "Caption",
+        "credit": "NASA",
+        "type": "image/jpeg",
+        "width": 1920,
+        "height": 1280,
+        "length": 412873,
+    }
     return [
         article.with_changes(
             body_markdown=markdown,
             body_html=html,
-            extras={"summary": f"Summary {n}", "authors": [{"name": "Space Desk"}], "tags": ["ISS"], "image": image,
-                    "canonical_url": f"https://news.example/{n}"},
+            extras={
+                "summary": f"Summary {n}",
+                "authors": [{"name": "Space Desk"}],
+                "tags": ["ISS"],
+                "image": image,
+                "canonical_url": f"https://news.example/{n}",
+            },
         )
         for n, article in enumerate(seeded_articles(count, newest=utc("2025-12-17T09:00:00Z")))
     ]
 
 
 def ours(articles, site_url: str) -> bytes:
-    from syndicate.feeds.documents import FeedDocument, Links, render_rss
+    from syndicate.feeds.documents import FeedDocument, FeedLinks, render_rss
     from syndicate.feeds.entries import build_entry
 
     entries = tuple(build_entry(article, site_url) for article in articles)
     document = FeedDocument(title="Syndicate", description="Every article", home_url=site_url, entries=entries)
-    return render_rss(document, Links(f"{site_url}/feeds/rss.xml"), f"{site_url}/tags")
+    return render_rss(document, FeedLinks(f"{site_url}/feeds/rss.xml"), f"{site_url}/tags")
 
 
 def theirs(articles, site_url: str) -> bytes:
@@ -77,7 +94,9 @@ def theirs(articles, site_url: str) -> bytes:
         entry.dc.dc_creator([author["name"] for author in extras["authors"]])
         image = extras["image"]
         # feedgen's media extension has no media:credit/description: it does a little less work than ours.
-        entry.media.content({"url": image["url"], "type": image["type"], "medium": "image", "fileSize": str(image["length"])})
+        entry.media.content(
+            {"url": image["url"], "type": image["type"], "medium": "image", "fileSize": str(image["length"])}
+        )
         entry.enclosure(image["url"], str(image["length"]), image["type"])
     return feed.rss_str(pretty=False)
 
@@ -96,8 +115,7 @@ def render_speed() -> None:
     site_url = "https://site.example"
     ours(articles, site_url), theirs(articles, site_url)  # warm up (templates compiled, imports done)
     our_time, their_time = _best(ours, articles, site_url), _best(theirs, articles, site_url)
-    print(f"RSS of {ITEMS} items: ours {our_time * 1000:.1f} ms, feedgen {their_time * 1000:.1f} ms "
-          f"(best of {ROUNDS})")
+    print(f"RSS of {ITEMS} items: ours {our_time * 1000:.1f} ms, feedgen {their_time * 1000:.1f} ms (best of {ROUNDS})")
     print(f"RSS of {ITEMS} items: ours / feedgen = {our_time / their_time:.2f}x (target <= 0.50x)")
 
 
@@ -105,9 +123,9 @@ def _requests(stored: int) -> tuple[int, int]:
     from moto import mock_aws
 
     from syndicate import dependencies
+    from syndicate.adapters.articles import ArticleStore
+    from syndicate.adapters.clients import client
     from syndicate.articles.rendering import render_body
-    from syndicate.storage.articles import ArticleStore
-    from syndicate.storage.clients import client
     from syndicate_dev import template as tpl
     from syndicate_dev.provision import create_resources
     from syndicate_dev.seeding import make_article, seed_metadata, seeded_articles, utc
@@ -144,11 +162,15 @@ def _requests(stored: int) -> tuple[int, int]:
 def request_counts() -> None:
     os.environ["FEED_ITEM_COUNT"] = "50"
     few, many = _requests(20), _requests(10_000)
-    print(f"AWS requests per render, nothing new:  20 stored -> {few[0]}, 10,000 stored -> {many[0]} "
-          f"(ratio {many[0] / few[0]:.2f}x)")
-    print(f"AWS requests per render, one new article: 20 stored -> {few[1]}, 10,000 stored -> {many[1]} "
-          f"(ratio {many[1] / few[1]:.2f}x; with 10,000 the new article pushes one into each feed's open "
-          f"archive page, 3 more documents per feed: what is shown, not what is stored)")
+    print(
+        f"AWS requests per render, nothing new:  20 stored -> {few[0]}, 10,000 stored -> {many[0]} "
+        f"(ratio {many[0] / few[0]:.2f}x)"
+    )
+    print(
+        f"AWS requests per render, one new article: 20 stored -> {few[1]}, 10,000 stored -> {many[1]} "
+        f"(ratio {many[1] / few[1]:.2f}x; with 10,000 the new article pushes one into each feed's open "
+        f"archive page, 3 more documents per feed: what is shown, not what is stored)"
+    )
 
 
 def main() -> None:

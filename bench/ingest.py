@@ -30,20 +30,26 @@ import sys
 import time
 import uuid
 
-os.environ.update(AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench", AWS_DEFAULT_REGION="us-east-1",
-                  POWERTOOLS_TRACE_DISABLED="true", POWERTOOLS_METRICS_NAMESPACE="Syndicate",
-                  POWERTOOLS_SERVICE_NAME="syndicate", POWERTOOLS_LOG_LEVEL="WARNING")
+os.environ.update(
+    AWS_ACCESS_KEY_ID="bench",
+    AWS_SECRET_ACCESS_KEY="bench",
+    AWS_DEFAULT_REGION="us-east-1",
+    POWERTOOLS_TRACE_DISABLED="true",
+    POWERTOOLS_METRICS_NAMESPACE="Syndicate",
+    POWERTOOLS_SERVICE_NAME="syndicate",
+    POWERTOOLS_LOG_LEVEL="WARNING",
+)
 for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
     os.environ.pop(_name, None)
 
-import boto3  # noqa: E402
-from moto import mock_aws  # noqa: E402
+import boto3
+from moto import mock_aws
 
-from syndicate import dependencies  # noqa: E402
-from syndicate_dev import template as tpl  # noqa: E402
-from syndicate_dev.provision import create_resources  # noqa: E402
-from tests.support.events import api_event, article  # noqa: E402
-from tests.support.lambda_context import FakeLambdaContext  # noqa: E402
+from syndicate import dependencies
+from syndicate_dev import template as tpl
+from syndicate_dev.provision import create_resources
+from tests.support.events import api_event, article
+from tests.support.lambda_context import FakeLambdaContext
 
 SAMPLES = 300
 
@@ -72,15 +78,17 @@ def main() -> None:
             assert response["statusCode"] == 201, response
 
         def in_a_new_category() -> None:
-            fresh = api_event("POST", "/articles", publisher_id="pub_bench",
-                              body={**document, "categories": [next(new_categories)]})
+            fresh = api_event(
+                "POST", "/articles", publisher_id="pub_bench", body={**document, "categories": [next(new_categories)]}
+            )
             response = articles_api.handler(fresh, context)
             assert response["statusCode"] == 201, response
 
         with contextlib.redirect_stdout(io.StringIO()):
             through_handler()  # warms every path (imports, clients) and gives the baseline its item
-        [stored] = dynamodb.scan(TableName=table, FilterExpression="sk = :sk",
-                                 ExpressionAttributeValues={":sk": {"S": "ARTICLE"}})["Items"]
+        [stored] = dynamodb.scan(
+            TableName=table, FilterExpression="sk = :sk", ExpressionAttributeValues={":sk": {"S": "ARTICLE"}}
+        )["Items"]
         body_bytes = s3.get_object(Bucket=bucket, Key=f"articles/{stored['id']['S']}/body.json")["Body"].read()
 
         def bare_writes() -> None:
@@ -91,16 +99,23 @@ def main() -> None:
         def conditional_writes() -> None:
             key = uuid.uuid4().hex
             s3.put_object(Bucket=bucket, Key=f"articles/{key}/body.json", Body=body_bytes)
-            dynamodb.put_item(TableName=table, Item={**stored, "pk": {"S": f"ARTICLE#{key}"}, "id": {"S": key}},
-                              ConditionExpression="attribute_not_exists(pk)")
+            dynamodb.put_item(
+                TableName=table,
+                Item={**stored, "pk": {"S": f"ARTICLE#{key}"}, "id": {"S": key}},
+                ConditionExpression="attribute_not_exists(pk)",
+            )
 
         def empty_table() -> None:
             for page in dynamodb.get_paginator("scan").paginate(TableName=table, ProjectionExpression="pk, sk"):
                 for item in page["Items"]:
                     dynamodb.delete_item(TableName=table, Key=item)
 
-        actions = {"put_item": bare_writes, "conditional": conditional_writes, "handler": through_handler,
-                   "new_category": in_a_new_category}
+        actions = {
+            "put_item": bare_writes,
+            "conditional": conditional_writes,
+            "handler": through_handler,
+            "new_category": in_a_new_category,
+        }
         samples: dict[str, list[float]] = {name: [] for name in actions}
         with contextlib.redirect_stdout(io.StringIO()):
             for _ in range(SAMPLES):  # interleaved, so machine noise hits every side alike

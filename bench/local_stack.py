@@ -47,8 +47,11 @@ def _start_local(port: int) -> tuple[subprocess.Popen, float]:
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port), "--quiet"],
-        cwd=REPO, env={**os.environ, "SYNDICATE_DEV_API_KEY": KEY}, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True,
+        cwd=REPO,
+        env={**os.environ, "SYNDICATE_DEV_API_KEY": KEY},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     for line in process.stdout:  # type: ignore[union-attr]
         if line.startswith("Ctrl-C stops it."):
@@ -66,7 +69,7 @@ def _over_http(port: int, body: bytes) -> float:
     headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
     for _ in range(5):  # warm up: authorizer cached, clients built
         connection.request("POST", "/dev/articles", body=body, headers=headers)
-        assert connection.getresponse().read() and True
+        connection.getresponse().read()
     started = time.perf_counter()
     for _ in range(REQUESTS):
         connection.request("POST", "/dev/articles", body=body, headers=headers)
@@ -119,11 +122,15 @@ def main() -> None:
         process.terminate()
         process.wait(timeout=30)
     in_process = _in_process(body)
-    print(f"start-up: `syndicate local` ready in {ready:.2f} s = {ready / interpreter:.1f}x a bare interpreter "
-          f"importing the handler ({interpreter:.2f} s)")
-    print(f"POST /articles, {REQUESTS} requests, seed article: over HTTP {over_http:.0f}/s, handler in-process "
-          f"{in_process:.0f}/s -> local layer keeps {over_http / in_process:.2f}x of the in-process rate "
-          f"({(1 / over_http - 1 / in_process) * 1000:.2f} ms overhead per request)")
+    print(
+        f"start-up: `syndicate local` ready in {ready:.2f} s = {ready / interpreter:.1f}x a bare interpreter "
+        f"importing the handler ({interpreter:.2f} s)"
+    )
+    print(
+        f"POST /articles, {REQUESTS} requests, seed article: over HTTP {over_http:.0f}/s, handler in-process "
+        f"{in_process:.0f}/s -> local layer keeps {over_http / in_process:.2f}x of the in-process rate "
+        f"({(1 / over_http - 1 / in_process) * 1000:.2f} ms overhead per request)"
+    )
 
 
 if __name__ == "__main__":

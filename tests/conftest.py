@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Iterator
 
 import pytest
 from moto import mock_aws
@@ -26,7 +27,7 @@ os.environ.update(
 
 
 @pytest.fixture
-def clock() -> FakeClock:
+def clock() -> Iterator[FakeClock]:
     fake = FakeClock()
     dependencies.use_clock(fake)
     yield fake

@@ -21,10 +21,10 @@ import threading
 import urllib.error
 import urllib.request
 
+from syndicate.adapters.publishers import PublisherStore
 from syndicate.clock import system_clock
 from syndicate.publishers.keys import PublisherDirectory
-from syndicate.storage.publishers import PublisherStore
-from syndicate.storage.stacks import stack_output
+from syndicate_dev.stacks import stack_output
 
 
 def _publishers_table(args: argparse.Namespace) -> str:
@@ -70,13 +70,16 @@ def _local(args: argparse.Namespace) -> int:
         print(f"syndicate local: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
     key_note = f"from ${API_KEY_VARIABLE}" if os.environ.get(API_KEY_VARIABLE) else f"set ${API_KEY_VARIABLE} to fix it"
-    print(f"""Syndicate local stack ready in {stack.started_in:.1f} s (moto, no AWS account, no Docker)
+    print(
+        f"""Syndicate local stack ready in {stack.started_in:.1f} s (moto, no AWS account, no Docker)
   API        {stack.api_url}   (also without the /{stack.gateway_stage} prefix)
   Feeds      {stack.site_url}/feeds/rss.xml
   Console    {stack.base_url}/_local/   (outbox, schedules, publishers)
   AWS (moto) {stack.moto_url}   (aws --endpoint-url {stack.moto_url} ...)
   API key    {stack.api_key}   (publisher {stack.dev_publisher_id}; {key_note})
-Try: curl -H 'Authorization: Bearer {stack.api_key}' {stack.api_url}/articles""", flush=True)
+Try: curl -H 'Authorization: Bearer {stack.api_key}' {stack.api_url}/articles""",
+        flush=True,
+    )
     if args.demo:
         demo.run(stack, lambda line: print(line, flush=True))
     print("Ctrl-C stops it.", flush=True)
@@ -97,11 +100,14 @@ def _invoke(args: argparse.Namespace) -> int:
     with open(args.event, encoding="utf-8") as handle:
         event = json.load(handle)
     if args.endpoint:
-        request = urllib.request.Request(f"{args.endpoint.rstrip('/')}/_local/invoke/{args.function}",
-                                         data=json.dumps(event).encode("utf-8"), method="POST",
-                                         headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            f"{args.endpoint.rstrip('/')}/_local/invoke/{args.function}",
+            data=json.dumps(event).encode("utf-8"),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         try:
-            with urllib.request.urlopen(request, timeout=900) as answer:  # noqa: S310 - the developer's own stack
+            with urllib.request.urlopen(request, timeout=900) as answer:
                 failed = answer.headers.get("X-Amz-Function-Error")
                 print(json.dumps(json.loads(answer.read()), indent=2, ensure_ascii=False))
                 return 1 if failed else 0
@@ -119,9 +125,11 @@ def parser() -> argparse.ArgumentParser:
 
     publishers = commands.add_parser("publishers", help="create, revoke or list publishers and their API keys")
     actions = publishers.add_subparsers(dest="action", required=True)
-    for name, help_text in (("create", "create a publisher and print its API key once"),
-                            ("revoke", "revoke a publisher's API key"),
-                            ("list", "list publishers")):
+    for name, help_text in (
+        ("create", "create a publisher and print its API key once"),
+        ("revoke", "revoke a publisher's API key"),
+        ("list", "list publishers"),
+    ):
         action = actions.add_parser(name, help=help_text)
         if name == "create":
             action.add_argument("name")
@@ -142,8 +150,10 @@ def parser() -> argparse.ArgumentParser:
     invoke = commands.add_parser("invoke", help="run one function of template.yaml with an event file")
     invoke.add_argument("function", help="the function's logical id in template.yaml, e.g. ArticlesApiFunction")
     invoke.add_argument("--event", required=True, help="a JSON event file, e.g. events/api/create-article.json")
-    invoke.add_argument("--endpoint", help="a running `syndicate local`, e.g. http://127.0.0.1:3000; "
-                                           "without it a fresh in-process stack is used")
+    invoke.add_argument(
+        "--endpoint",
+        help="a running `syndicate local`, e.g. http://127.0.0.1:3000; without it a fresh in-process stack is used",
+    )
     invoke.set_defaults(run=_invoke)
     return root
 

@@ -17,13 +17,27 @@ from syndicate_dev import template as tpl
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode")
 
 
-def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", session: boto3.session.Session | None = None) -> tpl.Resolver:
+def create_resources(
+    template: dict[str, Any], *, prefix: str = "syndicate", session: boto3.session.Session | None = None
+) -> tpl.Resolver:
     """Create everything the functions use; return a resolver that knows the physical names."""
     session = session or boto3.session.Session()
-    names: dict[str, str] = {}
-    resolver = tpl.Resolver(template, names)
+    resolver = tpl.Resolver(template, {})
     region = session.region_name or "us-east-1"
+    _create_tables(template, session, resolver, prefix, region)
+    _create_buckets(template, session, resolver, prefix, region)
+    _name_stand_ins(template, resolver, prefix)
+    _create_queues(template, session, resolver, prefix, region)
+    _create_secrets(template, session, resolver, prefix)
+    _create_email_resources(template, session, resolver, prefix)
+    _create_topics(template, session, resolver, prefix, region)
+    _name_the_rest(template, resolver, prefix, region)
+    return resolver
 
+
+def _create_tables(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str, region: str
+) -> None:
     dynamodb = session.client("dynamodb")
     for logical_id, props in tpl.resources(template, "AWS::DynamoDB::Table").items():
         name = f"{prefix}-{logical_id}"
@@ -34,59 +48,82 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
             dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
-        names[logical_id] = name
+        resolver.names[logical_id] = name
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:dynamodb:{region}:123456789012:table/{name}"
 
+
+def _create_buckets(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str, region: str
+) -> None:
     s3 = session.client("s3")
     for logical_id, props in tpl.resources(template, "AWS::S3::Bucket").items():
         name = f"{prefix}-{logical_id}".lower()
-        create = {"Bucket": name}
+        create: dict[str, Any] = {"Bucket": name}
         if region != "us-east-1":
             create["CreateBucketConfiguration"] = {"LocationConstraint": region}
         s3.create_bucket(**create)
         if (props.get("VersioningConfiguration") or {}).get("Status") == "Enabled":
             s3.put_bucket_versioning(Bucket=name, VersioningConfiguration={"Status": "Enabled"})
         if props.get("PublicAccessBlockConfiguration"):
-            s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"])
-        names[logical_id] = name
+            s3.put_public_access_block(
+                Bucket=name, PublicAccessBlockConfiguration=props["PublicAccessBlockConfiguration"]
+            )
+        resolver.names[logical_id] = name
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:s3:::{name}"
         resolver.attributes[(logical_id, "RegionalDomainName")] = f"{name}.s3.{region}.amazonaws.com"
 
-    # CloudFront has no local stand-in: a distribution only lends its domain to SITE_URL
-    # (when the SiteUrl parameter is empty), so it gets a unique made-up one.
+
+def _name_stand_ins(template: dict[str, Any], resolver: tpl.Resolver, prefix: str) -> None:
+    """Names for what has no local stand-in but lends a name to the functions' environment.
+
+    A CloudFront distribution only lends its domain to SITE_URL (when the SiteUrl parameter is
+    empty), so it gets a unique made-up one; an API lends an id to the URLs functions build
+    (API_URL), and the local stack sets API_URL to its own address.
+    """
     for logical_id in tpl.resources(template, "AWS::CloudFront::Distribution"):
         name = f"{prefix}-{logical_id}".lower()
-        names[logical_id] = name
+        resolver.names[logical_id] = name
         resolver.attributes[(logical_id, "DomainName")] = f"{name}.cloudfront.localhost"
-
-    # Nor has API Gateway: an API lends an id to the URLs functions build (API_URL); the local
-    # stack sets API_URL to its own address.
     for logical_id in tpl.resources(template, "AWS::Serverless::Api"):
-        names[logical_id] = f"{prefix}-{logical_id}".lower()
+        resolver.names[logical_id] = f"{prefix}-{logical_id}".lower()
 
+
+def _queue_attributes(props: dict[str, Any], resolver: tpl.Resolver) -> dict[str, str]:
+    attributes: dict[str, str] = {}
+    for key in ("VisibilityTimeout", "MessageRetentionPeriod", "FifoQueue", "DelaySeconds"):
+        if key in props:
+            value = str(resolver.value(props[key]))
+            attributes[key] = value.lower() if key == "FifoQueue" else value
+    redrive = props.get("RedrivePolicy")
+    if redrive:
+        attributes["RedrivePolicy"] = json.dumps(
+            {
+                "deadLetterTargetArn": resolver.value(redrive["deadLetterTargetArn"]),
+                "maxReceiveCount": int(resolver.value(redrive["maxReceiveCount"])),
+            }
+        )
+    return attributes
+
+
+def _create_queues(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str, region: str
+) -> None:
     sqs = session.client("sqs")
     queues = tpl.resources(template, "AWS::SQS::Queue")
     # Dead-letter queues first, so a redrive policy can name them.
-    ordered = sorted(queues.items(), key=lambda item: "RedrivePolicy" in item[1])
-    for logical_id, props in ordered:
+    for logical_id, props in sorted(queues.items(), key=lambda item: "RedrivePolicy" in item[1]):
         name = f"{prefix}-{logical_id}" + (".fifo" if props.get("FifoQueue") else "")
-        attributes: dict[str, str] = {}
-        for key in ("VisibilityTimeout", "MessageRetentionPeriod", "FifoQueue", "DelaySeconds"):
-            if key in props:
-                attributes[key] = str(resolver.value(props[key])).lower() if key == "FifoQueue" else str(resolver.value(props[key]))
-        redrive = props.get("RedrivePolicy")
-        if redrive:
-            attributes["RedrivePolicy"] = json.dumps({
-                "deadLetterTargetArn": resolver.value(redrive["deadLetterTargetArn"]),
-                "maxReceiveCount": int(resolver.value(redrive["maxReceiveCount"])),
-            })
+        attributes: Any = _queue_attributes(props, resolver)  # keys are the template's, SQS's own names
         url = sqs.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
-        names[logical_id] = url
-        arn = f"arn:aws:sqs:{region}:123456789012:{name}"
-        resolver.attributes[(logical_id, "Arn")] = arn
+        resolver.names[logical_id] = url
+        resolver.attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{region}:123456789012:{name}"
         resolver.attributes[(logical_id, "QueueUrl")] = url
         resolver.attributes[(logical_id, "QueueName")] = name
 
+
+def _create_secrets(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str
+) -> None:
     secrets = session.client("secretsmanager")
     for logical_id, props in tpl.resources(template, "AWS::SecretsManager::Secret").items():
         name = f"{prefix}-{logical_id}"
@@ -94,17 +131,13 @@ def create_resources(template: dict[str, Any], *, prefix: str = "syndicate", ses
         length = int(generate.get("PasswordLength", 32))
         value = secrets.get_random_password(PasswordLength=length, ExcludePunctuation=True)["RandomPassword"]
         arn = secrets.create_secret(Name=name, SecretString=value)["ARN"]
-        names[logical_id] = arn
+        resolver.names[logical_id] = arn
         resolver.attributes[(logical_id, "Arn")] = arn
 
-    _create_email_resources(template, session, resolver, prefix)
-    _create_topics(template, session, resolver, prefix, region)
-    _name_the_rest(template, resolver, prefix, region)
-    return resolver
 
-
-def _create_email_resources(template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver,
-                            prefix: str) -> None:
+def _create_email_resources(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str
+) -> None:
     """SES configuration sets first (an identity may name one), then the sending identities,
     which moto treats as verified, so sends from them are accepted."""
     sesv2 = session.client("sesv2")
@@ -137,8 +170,9 @@ def verify_email_identity(session: boto3.session.Session, identity: str) -> None
         ses.verify_domain_identity(Domain=identity)
 
 
-def _create_topics(template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str,
-                   region: str) -> None:
+def _create_topics(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str, region: str
+) -> None:
     sns = session.client("sns")
     for logical_id, props in tpl.resources(template, "AWS::SNS::Topic").items():
         name = f"{prefix}-{logical_id}" + (".fifo" if props.get("FifoTopic") else "")

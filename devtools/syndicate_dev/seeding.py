@@ -6,13 +6,13 @@ for them) with batched puts and no S3 body, so thousands of articles take a seco
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 
+from syndicate.adapters.articles import ArticleStore
+from syndicate.adapters.clients import client
 from syndicate.articles.model import PUBLISHED, Article
 from syndicate.clock import isoformat
-from syndicate.storage.articles import ArticleStore
-from syndicate.storage.clients import client
 
 
 def make_article(number: int, *, published_at: datetime, categories: tuple[str, ...] = ("Science",)) -> Article:
@@ -52,4 +52,4 @@ def seed_metadata(store: ArticleStore, articles: Iterable[Article]) -> None:
 
 
 def utc(moment: str) -> datetime:
-    return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(timezone.utc)
+    return datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(UTC)

@@ -6,10 +6,11 @@ Tests and the local stack build their resources from what this module reads, nev
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 import yaml
 
@@ -30,17 +31,17 @@ def _intrinsic(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[st
     elif isinstance(node, yaml.SequenceNode):
         value = loader.construct_sequence(node, deep=True)
     else:
-        value = loader.construct_mapping(node, deep=True)
+        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]  # a MappingNode here
     return {name: value}
 
 
 _CloudFormationLoader.add_multi_constructor("!", _intrinsic)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     with open(path, encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - SafeLoader subclass
+        return yaml.load(handle, Loader=_CloudFormationLoader)  # noqa: S506 - a SafeLoader with CloudFormation's tags
 
 
 def resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
@@ -130,7 +131,9 @@ def api_routes(template: dict[str, Any]) -> list[Route]:
         authorized = own != "NONE" and bool(own or default_authorizer)
         authorizer = (own or default_authorizer) if authorized else None
         api_id = (props.get("RestApiId") or {}).get("Ref")
-        routes.append(Route(logical_id, event_name, props["Method"].upper(), props["Path"], authorized, api_id, authorizer))
+        routes.append(
+            Route(logical_id, event_name, props["Method"].upper(), props["Path"], authorized, api_id, authorizer)
+        )
     return routes
 
 
@@ -141,8 +144,15 @@ def schedules(template: dict[str, Any]) -> list[Schedule]:
             props = event["Properties"]
             enabled = props.get("State", "ENABLED") != "DISABLED" and props.get("Enabled", True) is not False
             found.append(
-                Schedule(logical_id, event_name, props["ScheduleExpression"], props.get("Input"), props.get("Name"),
-                         props.get("ScheduleExpressionTimezone"), enabled)
+                Schedule(
+                    logical_id,
+                    event_name,
+                    props["ScheduleExpression"],
+                    props.get("Input"),
+                    props.get("Name"),
+                    props.get("ScheduleExpressionTimezone"),
+                    enabled,
+                )
             )
     return found
 
@@ -172,14 +182,25 @@ _SUB = re.compile(r"\$\{([^}!][^}]*)\}")
 class Resolver:
     """Evaluates the intrinsics a function's environment uses, against names known locally."""
 
-    def __init__(self, template: dict[str, Any], names: dict[str, str], parameters: dict[str, str] | None = None,
-                 region: str = "us-east-1", account: str = "123456789012") -> None:
+    def __init__(
+        self,
+        template: dict[str, Any],
+        names: dict[str, str],
+        parameters: dict[str, str] | None = None,
+        region: str = "us-east-1",
+        account: str = "123456789012",
+    ) -> None:
         self.template = template
         self.names = names  # logical id -> physical name (table name, bucket name, queue URL, ...)
         self.attributes: dict[tuple[str, str], str] = {}
         self.parameters = {**parameter_defaults(template), **(parameters or {})}
-        self.pseudo = {"AWS::Region": region, "AWS::AccountId": account, "AWS::StackName": "syndicate-local",
-                       "AWS::URLSuffix": "amazonaws.com", "AWS::Partition": "aws"}
+        self.pseudo = {
+            "AWS::Region": region,
+            "AWS::AccountId": account,
+            "AWS::StackName": "syndicate-local",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::Partition": "aws",
+        }
 
     def ref(self, name: str) -> str:
         if name in self.parameters:
@@ -192,42 +213,44 @@ class Resolver:
         return bool(self.value((self.template.get("Conditions") or {})[name]))
 
     def value(self, node: Any) -> Any:
+        """``node`` with its intrinsic function evaluated (a plain value is returned as it is)."""
         if not isinstance(node, dict) or len(node) != 1:
             return node
-        (key, arg), = node.items()
-        if key == "Ref":
-            return self.ref(arg)
-        if key == "Fn::GetAtt":
-            return self.attributes[(arg[0], arg[1])]
-        if key == "Fn::Sub":
-            text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
-            def substitute(match: re.Match) -> str:
-                name = match.group(1)
-                if name in extra:
-                    return str(self.value(extra[name]))
-                if "." in name:
-                    logical, attribute = name.split(".", 1)
-                    return self.attributes[(logical, attribute)]
-                return self.ref(name)
-            return _SUB.sub(substitute, text)
-        if key == "Fn::If":
-            name, yes, no = arg
-            return self.value(yes if self.condition(name) else no)
-        if key == "Fn::Equals":
-            return str(self.value(arg[0])) == str(self.value(arg[1]))
-        if key == "Fn::Not":
-            return not self.value(arg[0])
-        if key == "Fn::And":
-            return all(self.value(part) for part in arg)
-        if key == "Fn::Or":
-            return any(self.value(part) for part in arg)
-        if key == "Fn::Join":
-            return arg[0].join(str(self.value(part)) for part in arg[1])
-        if key == "Fn::Select":
-            return self.value(arg[1])[int(arg[0])]
-        if key == "Condition":
-            return self.condition(arg)
-        return node
+        ((key, arg),) = node.items()
+        evaluate = self._INTRINSICS.get(key)
+        return evaluate(self, arg) if evaluate else node
+
+    def _sub(self, arg: Any) -> str:
+        text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
+
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in extra:
+                return str(self.value(extra[name]))
+            if "." in name:
+                logical, attribute = name.split(".", 1)
+                return str(self.attributes[(logical, attribute)])
+            return self.ref(name)
+
+        return _SUB.sub(substitute, text)
+
+    def _if(self, arg: Any) -> Any:
+        name, yes, no = arg
+        return self.value(yes if self.condition(name) else no)
+
+    _INTRINSICS: ClassVar[dict[str, Callable[[Resolver, Any], Any]]] = {
+        "Ref": lambda self, arg: self.ref(arg),
+        "Fn::GetAtt": lambda self, arg: self.attributes[(arg[0], arg[1])],
+        "Fn::Sub": _sub,
+        "Fn::If": _if,
+        "Fn::Equals": lambda self, arg: str(self.value(arg[0])) == str(self.value(arg[1])),
+        "Fn::Not": lambda self, arg: not self.value(arg[0]),
+        "Fn::And": lambda self, arg: all(self.value(part) for part in arg),
+        "Fn::Or": lambda self, arg: any(self.value(part) for part in arg),
+        "Fn::Join": lambda self, arg: arg[0].join(str(self.value(part)) for part in arg[1]),
+        "Fn::Select": lambda self, arg: self.value(arg[1])[int(arg[0])],
+        "Condition": lambda self, arg: self.condition(arg),
+    }
 
     def environment(self, function: Function) -> dict[str, str]:
         return {name: str(self.value(value)) for name, value in function.environment.items()}

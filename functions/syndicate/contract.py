@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
-from typing import Any, Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
@@ -20,7 +21,9 @@ from syndicate.settings import schemas_dir
 __all__ = ["Violation", "load_schema", "pointer", "validator", "violations"]
 
 # jsonschema's own "email" check only looks for an "@"; a reader's inbox needs more.
-_EMAIL = re.compile(r"^[^@\s\"(),:;<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[^@\s\"(),:;<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
 
 
 def _format_checker() -> FormatChecker:
@@ -33,13 +36,14 @@ def _format_checker() -> FormatChecker:
     return checker
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str) -> dict[str, Any]:
     with open(schemas_dir() / f"{name}.schema.json", encoding="utf-8") as handle:
-        return json.load(handle)
+        schema: dict[str, Any] = json.load(handle)
+    return schema
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Draft202012Validator:
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
@@ -61,61 +65,68 @@ def violations(name: str, document: Any) -> list[Violation]:
 
 def _explain(error: ValidationError) -> list[Violation]:
     at = list(error.absolute_path)
-    kind = error.validator
-    value = error.validator_value
+    kind = str(error.validator)
+    value: Any = error.validator_value
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance = error.instance
 
     if kind == "required":
         missing = [name for name in value if isinstance(instance, dict) and name not in instance]
-        return [Violation(pointer(at + [name]), "is required") for name in missing]
+        return [Violation(pointer([*at, name]), "is required") for name in missing]
     if kind == "additionalProperties":
         known = set(schema.get("properties", {}))
         extras = [name for name in instance if name not in known] if isinstance(instance, dict) else []
-        return [Violation(pointer(at + [name]), "is not a field this API accepts") for name in extras]
+        return [Violation(pointer([*at, name]), "is not a field this API accepts") for name in extras]
     if kind == "not" and value == {}:
         return [Violation(pointer(at), "is set by Syndicate and cannot be sent")]
     if kind == "anyOf" or kind == "oneOf":
         best = sorted(error.context or [], key=lambda e: -len(e.absolute_path))
         return _explain(best[0]) if best else [Violation(pointer(at), "does not match any allowed form")]
-    return [Violation(pointer(at), _message(kind, value, schema, instance))]
+    return [Violation(pointer(at), _message(kind, value, schema))]
 
 
-def _message(kind: str, value: Any, schema: dict[str, Any], instance: Any) -> str:
-    if kind == "type":
-        expected = value if isinstance(value, str) else " or ".join(value)
-        return f"must be {_article(expected)} {expected}"
-    if kind == "maxLength":
-        return f"must be at most {value} characters long"
-    if kind == "minLength":
-        return "must not be empty" if value == 1 else f"must be at least {value} characters long"
-    if kind == "maxItems":
-        return f"must have at most {value} items"
-    if kind == "minItems":
-        return f"must have at least {value} item{'s' if value != 1 else ''}"
-    if kind == "uniqueItems":
-        return "must not repeat items"
-    if kind == "enum":
-        return "must be one of: " + ", ".join(json.dumps(option) for option in value)
-    if kind == "const":
-        return f"must be {json.dumps(value)}"
-    if kind == "format":
-        return f"must be a valid {_FORMAT_NAMES.get(value, value)}"
-    if kind == "pattern":
-        described = schema.get("description")
-        if described:
-            return f"does not match the expected form: {described}"
-        return "must contain visible characters" if value in ("\\S", "[A-Za-z0-9]") else f"must match the pattern {value}"
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        words = {"minimum": "at least", "maximum": "at most", "exclusiveMinimum": "greater than", "exclusiveMaximum": "less than"}
-        return f"must be {words[kind]} {value}"
-    return f"is invalid ({kind})"
-
-
-_FORMAT_NAMES = {
+_FORMAT_NAMES: dict[str, str] = {
     "date-time": "RFC 3339 date-time with a time zone, e.g. 2025-12-17T09:30:00Z",
     "uri": "absolute URI",
     "email": "email address",
+}
+
+
+def _message(kind: str, value: Any, schema: dict[str, Any]) -> str:
+    """What a failed keyword means, in words a client understands (the schema's own limits)."""
+    explain = _MESSAGES.get(kind)
+    return explain(value, schema) if explain else f"is invalid ({kind})"
+
+
+def _type_message(value: Any, schema: dict[str, Any]) -> str:
+    expected = value if isinstance(value, str) else " or ".join(value)
+    return f"must be {_article(expected)} {expected}"
+
+
+def _pattern_message(value: Any, schema: dict[str, Any]) -> str:
+    described = schema.get("description")
+    if described:
+        return f"does not match the expected form: {described}"
+    if value in ("\\S", "[A-Za-z0-9]"):
+        return "must contain visible characters"
+    return f"must match the pattern {value}"
+
+
+_MESSAGES: dict[str, Callable[[Any, dict[str, Any]], str]] = {
+    "type": _type_message,
+    "maxLength": lambda value, _: f"must be at most {value} characters long",
+    "minLength": lambda value, _: "must not be empty" if value == 1 else f"must be at least {value} characters long",
+    "maxItems": lambda value, _: f"must have at most {value} items",
+    "minItems": lambda value, _: f"must have at least {value} item{'s' if value != 1 else ''}",
+    "uniqueItems": lambda value, _: "must not repeat items",
+    "enum": lambda value, _: "must be one of: " + ", ".join(json.dumps(option) for option in value),
+    "const": lambda value, _: f"must be {json.dumps(value)}",
+    "format": lambda value, _: f"must be a valid {_FORMAT_NAMES.get(value, value)}",
+    "pattern": _pattern_message,
+    "minimum": lambda value, _: f"must be at least {value}",
+    "maximum": lambda value, _: f"must be at most {value}",
+    "exclusiveMinimum": lambda value, _: f"must be greater than {value}",
+    "exclusiveMaximum": lambda value, _: f"must be less than {value}",
 }
 
 

@@ -1,7 +1,7 @@
-"""The composition root: domain services wired to their stores, built once per container, lazily.
+"""The composition root: domain services wired to their adapters, built once per container, lazily.
 
 Each factory reads its settings before importing its service, so a function asks only for what
-its environment configures and fails at once (``MissingSetting``) on what it does not.
+its environment configures and fails at once (``ConfigurationError``) on what it does not.
 
 Handlers ask here for what they need; tests either call these (on moto) or build the services
 themselves with fakes. Nothing is created at import time, and each factory imports only what
@@ -11,32 +11,31 @@ its service needs, so a function does not load (at cold start) the code of anoth
 from __future__ import annotations
 
 import time
-from functools import lru_cache
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING
 
-from syndicate.clock import Clock, system_clock
 from syndicate import settings
-from syndicate.settings import article_settings, feed_settings, publisher_settings
-from syndicate.storage.clients import forget_clients
+from syndicate.adapters.clients import forget_clients
+from syndicate.clock import Clock, system_clock
 
 if TYPE_CHECKING:
+    from syndicate.adapters.articles import ArticleStore
+    from syndicate.adapters.ses import SesTransport
+    from syndicate.adapters.subscribers import SubscriberStore
     from syndicate.articles.service import ArticleService
-    from syndicate.feeds.render import FeedRenderer
-    from syndicate.publishers.keys import PublisherDirectory
-    from syndicate.storage.articles import ArticleStore
-
-    # subscriptions and digests
-    from syndicate.digests.delivery import DigestSender
+    from syndicate.digests.delivery import DigestDelivery
     from syndicate.digests.feedback import FeedbackRecorder
-    from syndicate.digests.message import Sender
     from syndicate.digests.schedule import DigestScheduler
-    from syndicate.storage.mail import SesMailer
-    from syndicate.storage.subscribers import SubscriberStore
+    from syndicate.feeds.render import FeedRenderer
+    from syndicate.mailing.message import SenderProfile
+    from syndicate.mailing.tokens import TokenSigner
+    from syndicate.publishers.keys import PublisherDirectory
     from syndicate.subscriptions.service import SubscriptionService
-    from syndicate.subscriptions.tokens import TokenSigner
 
 
 _clock: Clock = system_clock
+_sleep: Callable[[float], None] = time.sleep
 
 
 def clock() -> Clock:
@@ -50,62 +49,6 @@ def use_clock(new_clock: Clock) -> None:
     forget()
 
 
-@lru_cache(maxsize=None)
-def article_store() -> "ArticleStore":
-    settings = article_settings()
-    from syndicate.storage.articles import ArticleStore
-
-    return ArticleStore(settings.articles_table, settings.article_bucket)
-
-
-@lru_cache(maxsize=None)
-def article_service() -> "ArticleService":
-    store, table = article_store(), article_settings().idempotency_table
-    from syndicate.articles.service import ArticleService
-    from syndicate.storage.idempotency import idempotency_records
-
-    return ArticleService(store, clock(), idempotency=idempotency_records(table))
-
-
-@lru_cache(maxsize=None)
-def publisher_directory() -> "PublisherDirectory":
-    table = publisher_settings().publishers_table
-    from syndicate.publishers.keys import PublisherDirectory
-    from syndicate.storage.publishers import PublisherStore
-
-    return PublisherDirectory(PublisherStore(table), clock())
-
-
-# -- feeds --------------------------------------------------------------------------------------
-
-@lru_cache(maxsize=None)
-def feed_renderer() -> "FeedRenderer":
-    settings = feed_settings()
-    from syndicate.feeds.render import FeedRenderer
-    from syndicate.observability import logger  # not at import: Powertools reads its settings then
-    from syndicate.storage.articles import ArticleStore
-    from syndicate.storage.outbound import HttpImageProbe, WebSubPinger
-    from syndicate.storage.site import SiteBucket
-
-    return FeedRenderer(
-        ArticleStore(settings.articles_table, settings.article_bucket),
-        SiteBucket(settings.site_bucket),
-        clock(),
-        site_url=settings.site_url,
-        item_count=settings.item_count,
-        hub_url=settings.websub_hub_url,
-        pinger=WebSubPinger(),
-        image_probe=HttpImageProbe(),
-        logger=logger,
-    )
-
-
-
-# -- subscriptions and digests ------------------------------------------------------------------
-
-_sleep: Callable[[float], None] = time.sleep
-
-
 def use_sleep(new_sleep: Callable[[float], None]) -> None:
     """How the SES backoff waits (tests hand in a recorder so nothing sleeps)."""
     global _sleep
@@ -113,116 +56,171 @@ def use_sleep(new_sleep: Callable[[float], None]) -> None:
     forget()
 
 
-@lru_cache(maxsize=None)
-def subscriber_store() -> "SubscriberStore":
+# -- articles and publishers --------------------------------------------------------------------
+
+
+@cache
+def article_store() -> ArticleStore:
+    storage = settings.article_storage_settings()
+    from syndicate.adapters.articles import ArticleStore
+
+    return ArticleStore(storage.articles_table, storage.article_bucket)
+
+
+@cache
+def article_service() -> ArticleService:
+    store, table = article_store(), settings.idempotency_settings().idempotency_table
+    from syndicate.adapters.idempotency import idempotency_records
+    from syndicate.articles.service import ArticleService
+
+    return ArticleService(store, clock(), idempotency=idempotency_records(table))
+
+
+@cache
+def publisher_directory() -> PublisherDirectory:
+    table = settings.publisher_settings().publishers_table
+    from syndicate.adapters.publishers import PublisherStore
+    from syndicate.publishers.keys import PublisherDirectory
+
+    return PublisherDirectory(PublisherStore(table), clock())
+
+
+# -- feeds --------------------------------------------------------------------------------------
+
+
+@cache
+def feed_renderer() -> FeedRenderer:
+    feed, site_url = settings.feed_settings(), settings.site_settings().site_url
+    from syndicate.adapters.http import HttpImageProbe, WebSubPinger
+    from syndicate.adapters.site import SiteBucket
+    from syndicate.feeds.render import FeedRenderer
+    from syndicate.observability import logger  # not at import: Powertools reads its settings then
+
+    return FeedRenderer(
+        article_store(),
+        SiteBucket(feed.site_bucket),
+        clock(),
+        site_url=site_url,
+        item_count=feed.item_count,
+        hub_url=feed.websub_hub_url,
+        pinger=WebSubPinger(),
+        image_probe=HttpImageProbe(),
+        logger=logger,
+    )
+
+
+# -- subscriptions and digests ------------------------------------------------------------------
+
+
+@cache
+def subscriber_store() -> SubscriberStore:
     table = settings.subscriber_settings().subscribers_table
-    from syndicate.storage.subscribers import SubscriberStore
+    from syndicate.adapters.subscribers import SubscriberStore
 
     return SubscriberStore(table)
 
 
 def token_secret() -> bytes:
     """The link-token secret (Secrets Manager, cached by Powertools parameters)."""
-    from syndicate.storage.secrets import secret_bytes
+    from syndicate.adapters.secrets import secret_bytes
 
     return secret_bytes(settings.token_settings().token_secret_arn)
 
 
-def token_signer() -> "TokenSigner":
-    from syndicate.subscriptions.tokens import TokenSigner
+def token_signer() -> TokenSigner:
+    from syndicate.mailing.tokens import TokenSigner
 
     return TokenSigner(token_secret(), clock())
 
 
-@lru_cache(maxsize=None)
-def ses_mailer() -> "SesMailer":
-    configuration_set = settings.mail_settings().configuration_set
-    from syndicate.storage.mail import SesMailer
+@cache
+def mail_transport() -> SesTransport:
+    configuration_set = settings.sender_settings().configuration_set
+    from syndicate.adapters.ses import SesTransport
 
-    return SesMailer(configuration_set, sleep=lambda seconds: _sleep(seconds))
-
-
-@lru_cache(maxsize=None)
-def mail_sender() -> "Sender":
-    mail = settings.mail_settings()
-    from syndicate.digests.message import Sender
-
-    return Sender(mail.sender_email, mail.sender_name, mail.list_id, mail.unsubscribe_mailto)
+    return SesTransport(configuration_set, sleep=lambda seconds: _sleep(seconds))
 
 
-def subscription_service() -> "SubscriptionService":
+@cache
+def sender_profile() -> SenderProfile:
+    sender = settings.sender_settings()
+    from syndicate.mailing.message import SenderProfile
+
+    return SenderProfile(sender.sender_email, sender.sender_name, sender.list_id, sender.unsubscribe_mailto)
+
+
+def subscription_service() -> SubscriptionService:
     from syndicate.subscriptions.service import SubscriptionService
 
-    return SubscriptionService(subscriber_store(), token_signer(), ses_mailer(), mail_sender(), clock(),
-                               id_secret=token_secret())
+    return SubscriptionService(
+        subscriber_store(), token_signer(), mail_transport(), sender_profile(), clock(), id_secret=token_secret()
+    )
 
 
-@lru_cache(maxsize=None)
-def digest_scheduler() -> "DigestScheduler":
-    schedule = settings.digest_schedule_settings()
+@cache
+def digest_scheduler() -> DigestScheduler:
+    schedule, site_url = settings.digest_schedule_settings(), settings.site_settings().site_url
+    from syndicate.adapters.editions import EditionStore
+    from syndicate.adapters.queues import QueueWriter
     from syndicate.digests.rendering import EditionRenderer
     from syndicate.digests.schedule import DigestScheduler
-    from syndicate.storage.articles import ArticleStore
-    from syndicate.storage.editions import EditionStore
-    from syndicate.storage.queues import QueueWriter
 
     return DigestScheduler(
         subscriber_store(),
-        # Its own ArticleStore: the schedule reads articles but has no idempotency table.
-        ArticleStore(schedule.articles_table, schedule.article_bucket),
-        EditionRenderer(schedule.site_url, schedule.sender_name),
+        article_store(),
+        EditionRenderer(site_url, schedule.sender_name),
         EditionStore(schedule.digest_bucket),
         QueueWriter(schedule.digest_queue_url),
     )
 
 
-@lru_cache(maxsize=None)
-def digest_sender() -> "DigestSender":
+@cache
+def digest_delivery() -> DigestDelivery:
     delivery = settings.digest_delivery_settings()
-    from syndicate.digests.delivery import DigestSender
-    from syndicate.storage.editions import EditionStore
-    from syndicate.storage.subscribers import DeliveryLedger
-    from syndicate.subscriptions.links import Links
+    from syndicate.adapters.editions import EditionStore
+    from syndicate.adapters.subscribers import DeliveryLedger
+    from syndicate.digests.delivery import DigestDelivery
+    from syndicate.mailing.links import SubscriptionLinks
 
-    return DigestSender(
+    return DigestDelivery(
         subscriber_store(),
         DeliveryLedger(delivery.delivery_ledger_table),
-        ses_mailer(),
+        mail_transport(),
         EditionStore(delivery.digest_bucket),
         token_signer(),
-        Links(delivery.api_url),
-        mail_sender(),
+        SubscriptionLinks(delivery.api_url),
+        sender_profile(),
         clock(),
     )
 
 
-def feedback_recorder() -> "FeedbackRecorder":
+def feedback_recorder() -> FeedbackRecorder:
     from syndicate.digests.feedback import FeedbackRecorder
 
     return FeedbackRecorder(subscriber_store(), clock(), id_secret=token_secret())
 
 
 FACTORIES = (
-    article_store, article_service, publisher_directory, feed_renderer,
-    # subscriptions and digests
-    subscriber_store, ses_mailer, mail_sender, digest_scheduler, digest_sender,
+    article_store,
+    article_service,
+    publisher_directory,
+    feed_renderer,
+    subscriber_store,
+    mail_transport,
+    sender_profile,
+    digest_scheduler,
+    digest_delivery,
 )
-_DIGEST_SETTINGS = (settings.subscriber_settings, settings.token_settings, settings.mail_settings,
-                    settings.digest_schedule_settings, settings.digest_delivery_settings)
 
 
 def forget(*, clients: bool = True) -> None:
-    """Drop every cached service and client (tests: each moto world starts clean).
+    """Drop every cached service and setting, and the boto3 clients (each moto world starts clean).
 
     ``clients=False`` keeps the boto3 clients (tests switching between functions' environments
     in one moto world: building clients is the slow part).
     """
     for factory in FACTORIES:
         factory.cache_clear()
-    article_settings.cache_clear()
-    publisher_settings.cache_clear()
-    feed_settings.cache_clear()
-    for cached in _DIGEST_SETTINGS:
-        cached.cache_clear()
+    settings.forget()
     if clients:
         forget_clients()

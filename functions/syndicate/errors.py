@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,14 @@ class DomainError(Exception):
 
 
 class InvalidRequest(DomainError):
-    def __init__(self, violations: Sequence[Violation], detail: str = "The request does not follow the contract.") -> None:
+    def __init__(
+        self, violations: Sequence[Violation], detail: str = "The request does not follow the contract."
+    ) -> None:
         super().__init__(detail)
         self.violations = list(violations)
 
     @classmethod
-    def in_document(cls, what: str, violations: Sequence[Violation]) -> "InvalidRequest":
+    def in_document(cls, what: str, violations: Sequence[Violation]) -> InvalidRequest:
         """The refusal of a whole document: "The article has 2 invalid fields."."""
         count = len(violations)
         return cls(violations, f"The {what} has {count} invalid field{'s' if count != 1 else ''}.")
@@ -74,11 +76,3 @@ class ExpiredToken(InvalidToken):
 
 class SubscriptionGone(DomainError):
     """The token is genuine but the subscription it names no longer allows the action."""
-
-
-class MailNotSent(Exception):
-    """A mail sender knows the message was NOT handed over (throttled, refused, unreachable).
-
-    Not a DomainError: it is ours to retry, never the client's to fix. Any other failure of a
-    send leaves the outcome unknown.
-    """

@@ -1,19 +1,26 @@
-"""Configuration, read from the environment once per container and validated at start-up."""
+"""Configuration, read from the environment once per container and validated at start-up.
+
+Settings are grouped by what they configure (the article store, the site, the sender...), not by
+function: a function's composition root (``syndicate.dependencies``) reads the groups its
+services need, so two functions that use the article store read it the same way.
+"""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
+from functools import _lru_cache_wrapper, cache
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
+S = TypeVar("S", bound="FromEnvironment")
 
 _REPO_SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 
 
-class MissingSetting(RuntimeError):
+class ConfigurationError(RuntimeError):
     """A variable the function needs is unset or invalid: a deployment mistake, reported at cold start."""
 
 
@@ -23,12 +30,13 @@ def schemas_dir() -> Path:
     return Path(configured) if configured else _REPO_SCHEMAS
 
 
-def setting(variable: str, *, optional: bool = False, url: bool = False,
-            parse: Callable[[str], Any] | None = None) -> Any:
+def setting(
+    variable: str, *, optional: bool = False, url: bool = False, parse: Callable[[str], Any] | None = None
+) -> Any:
     """A settings field read from environment variable ``variable``.
 
     ``optional``: unset or empty gives None; ``url``: a trailing slash is dropped; ``parse``:
-    turns the text into the value, raising ``MissingSetting`` (with the reason) when it cannot.
+    turns the text into the value, raising ``ConfigurationError`` (with the reason) when it cannot.
     """
     return field(metadata={"variable": variable, "optional": optional, "url": url, "parse": parse})
 
@@ -39,12 +47,12 @@ class FromEnvironment:
     @classmethod
     def from_env(cls: type[T]) -> T:
         values: dict[str, Any] = {}
-        for spec in fields(cls):  # type: ignore[arg-type]
+        for spec in fields(cls):  # type: ignore[arg-type]  # cls is a dataclass by construction
             meta = spec.metadata
             text = os.environ.get(meta["variable"], "").strip()
             if not text:
                 if not meta["optional"]:
-                    raise MissingSetting(f"environment variable {meta['variable']} must be set")
+                    raise ConfigurationError(f"environment variable {meta['variable']} must be set")
                 values[spec.name] = None
                 continue
             if meta["url"]:
@@ -53,29 +61,47 @@ class FromEnvironment:
         return cls(**values)
 
 
-def _once(settings_class: type[T]) -> Callable[[], T]:
+def _once(settings_class: type[S]) -> _lru_cache_wrapper[S]:
     """The settings of a container: read on first use, then cached (``cache_clear`` to re-read)."""
-    return lru_cache(maxsize=None)(settings_class.from_env)  # type: ignore[attr-defined]
+    return cache(settings_class.from_env)
 
 
 def _feed_item_count(text: str) -> int:
     if not text.isdigit() or not 1 <= int(text) <= 1000:
-        raise MissingSetting(f"FEED_ITEM_COUNT must be a whole number from 1 to 1000, not {text!r}")
+        raise ConfigurationError(f"FEED_ITEM_COUNT must be a whole number from 1 to 1000, not {text!r}")
     return int(text)
 
 
 def _http_url(text: str) -> str:
     if not text.startswith(("https://", "http://")):
-        raise MissingSetting(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {text!r}")
+        raise ConfigurationError(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {text!r}")
     return text
 
 
+# -- shared by several functions ----------------------------------------------------------------
+
+
 @dataclass(frozen=True)
-class ArticleSettings(FromEnvironment):
+class ArticleStorageSettings(FromEnvironment):
+    """Where articles live: metadata in ``ArticlesTable``, bodies in ``ArticleBucket``."""
+
     articles_table: str = setting("ARTICLES_TABLE")
     article_bucket: str = setting("ARTICLE_BUCKET")
-    idempotency_table: str = setting("IDEMPOTENCY_TABLE")
+
+
+@dataclass(frozen=True)
+class SiteSettings(FromEnvironment):
+    """The public base URL of the site (feeds and article pages), without a trailing slash."""
+
     site_url: str = setting("SITE_URL", url=True)
+
+
+# -- one function's own -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IdempotencySettings(FromEnvironment):
+    idempotency_table: str = setting("IDEMPOTENCY_TABLE")
 
 
 @dataclass(frozen=True)
@@ -85,12 +111,9 @@ class PublisherSettings(FromEnvironment):
 
 @dataclass(frozen=True)
 class FeedSettings(FromEnvironment):
-    """RenderFeedsFunction: reads articles, writes the site bucket, optionally pings a WebSub hub."""
+    """RenderFeedsFunction: writes the site bucket, optionally pings a WebSub hub."""
 
-    articles_table: str = setting("ARTICLES_TABLE")
-    article_bucket: str = setting("ARTICLE_BUCKET")
     site_bucket: str = setting("SITE_BUCKET")
-    site_url: str = setting("SITE_URL", url=True)
     item_count: int = setting("FEED_ITEM_COUNT", parse=_feed_item_count)
     websub_hub_url: str | None = setting("WEBSUB_HUB_URL", optional=True, parse=_http_url)
 
@@ -109,7 +132,9 @@ class TokenSettings(FromEnvironment):
 
 
 @dataclass(frozen=True)
-class MailSettings(FromEnvironment):
+class SenderSettings(FromEnvironment):
+    """Who mail comes from, and the SES configuration set it is sent with."""
+
     sender_email: str = setting("SENDER_EMAIL")
     sender_name: str = setting("SENDER_NAME")
     list_id: str = setting("LIST_ID")
@@ -119,12 +144,9 @@ class MailSettings(FromEnvironment):
 
 @dataclass(frozen=True)
 class DigestScheduleSettings(FromEnvironment):
-    articles_table: str = setting("ARTICLES_TABLE")
-    article_bucket: str = setting("ARTICLE_BUCKET")
     digest_bucket: str = setting("DIGEST_BUCKET")
     digest_queue_url: str = setting("DIGEST_QUEUE_URL")
     sender_name: str = setting("SENDER_NAME")
-    site_url: str = setting("SITE_URL", url=True)
 
 
 @dataclass(frozen=True)
@@ -134,22 +156,38 @@ class DigestDeliverySettings(FromEnvironment):
     api_url: str = setting("API_URL", url=True)
 
 
-article_settings = _once(ArticleSettings)
+article_storage_settings = _once(ArticleStorageSettings)
+site_settings = _once(SiteSettings)
+idempotency_settings = _once(IdempotencySettings)
 publisher_settings = _once(PublisherSettings)
 feed_settings = _once(FeedSettings)
 subscriber_settings = _once(SubscriberSettings)
 token_settings = _once(TokenSettings)
-mail_settings = _once(MailSettings)
+sender_settings = _once(SenderSettings)
 digest_schedule_settings = _once(DigestScheduleSettings)
 digest_delivery_settings = _once(DigestDeliverySettings)
 
+CACHED = (
+    article_storage_settings,
+    site_settings,
+    idempotency_settings,
+    publisher_settings,
+    feed_settings,
+    subscriber_settings,
+    token_settings,
+    sender_settings,
+    digest_schedule_settings,
+    digest_delivery_settings,
+)
 
-def optional(name: str) -> str | None:
-    value = os.environ.get(name, "").strip()
-    return value or None
+
+def forget() -> None:
+    """Read every group from the environment again on next use (tests switch environments)."""
+    for cached in CACHED:
+        cached.cache_clear()
 
 
 def public_api_url() -> str | None:
     """The API's public base URL if the deployment says it (else the request tells it)."""
-    value = optional("API_URL")
+    value = os.environ.get("API_URL", "").strip()
     return value.rstrip("/") if value else None

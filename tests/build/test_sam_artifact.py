@@ -47,7 +47,11 @@ def build_dir(tmp_path_factory) -> Path:
     env = {**os.environ, "SAM_CLI_TELEMETRY": "0"}
     result = subprocess.run(
         [SAM, "build", "--template", str(tpl.TEMPLATE_PATH), "--build-dir", str(out)],
-        cwd=tpl.REPO, env=env, capture_output=True, text=True, timeout=600,
+        cwd=tpl.REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return out
@@ -58,7 +62,7 @@ def built_template(build_dir: Path) -> dict:
         pass
 
     Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    return yaml.load((build_dir / "template.yaml").read_text(), Loader=Loader)  # noqa: S506
+    return yaml.load((build_dir / "template.yaml").read_text(), Loader=Loader)  # noqa: S506 - a SafeLoader subclass
 
 
 def test_every_function_is_built_and_its_handler_imports_from_the_artifact_alone(build_dir):
@@ -70,12 +74,20 @@ def test_every_function_is_built_and_its_handler_imports_from_the_artifact_alone
     for logical_id, function in tpl.functions(tpl.load()).items():
         code = build_dir / logical_id
         assert code.is_dir(), f"sam build produced nothing for {logical_id}"
-        env = {"PATH": os.environ.get("PATH", ""), "SCHEMAS_DIR": str(layer_dir),
-               "AWS_DEFAULT_REGION": "us-east-1", "POWERTOOLS_TRACE_DISABLED": "true",
-               "PYTHONPATH": str(code)}
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "SCHEMAS_DIR": str(layer_dir),
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "PYTHONPATH": str(code),
+        }
         result = subprocess.run(
             [sys.executable, "-S", "-c", PROBE, function.handler],
-            cwd=code, env=env, capture_output=True, text=True, timeout=120,
+            cwd=code,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, f"{logical_id}: {result.stderr[-2000:]}"
         assert json.loads(result.stdout.splitlines()[-1])["outside"] == []

@@ -10,9 +10,10 @@ import sys
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ DEV_KEY = "syn_e2eDevelopmentKeyForTheLocalStackTests0000"
 def checkout_environment() -> dict[str, str]:
     """This checkout's code first, whichever checkout the virtualenv was installed from."""
     paths = [str(REPO / "functions"), str(REPO / "devtools"), str(REPO)]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths + [os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([*paths, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
 
 
 def free_port() -> int:
@@ -42,8 +43,16 @@ class LocalStackProcess:
     api_key: str
     description: dict[str, Any]
 
-    def call(self, method: str, url_or_path: str, *, body: Any = None, raw_body: bytes | None = None,
-             headers: dict[str, str] | None = None, key: str | None = "dev") -> Answer:
+    def call(
+        self,
+        method: str,
+        url_or_path: str,
+        *,
+        body: Any = None,
+        raw_body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        key: str | None = "dev",
+    ) -> Answer:
         url = url_or_path if url_or_path.startswith("http") else self.api_url + url_or_path
         all_headers = dict(headers or {})
         if key is not None:
@@ -69,13 +78,17 @@ def local_stack() -> Iterator[LocalStackProcess]:
     env = {**checkout_environment(), "SYNDICATE_DEV_API_KEY": DEV_KEY, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port)],
-        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    log = open(ARTIFACTS / "local-stack.log", "w", encoding="utf-8")
+    log = open(ARTIFACTS / "local-stack.log", "w", encoding="utf-8")  # noqa: SIM115 - closed when the fixture ends
     ready = threading.Event()
 
     def copy_output() -> None:
-        for line in process.stdout:  # type: ignore[union-attr]
+        for line in process.stdout:
             log.write(line)
             log.flush()
             if line.startswith("Ctrl-C stops it."):

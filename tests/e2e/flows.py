@@ -44,8 +44,9 @@ def links(message: dict, fragment: str) -> list[str]:
 
 
 def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> None:
-    answer = local_stack.call("POST", "/subscriptions", body={"email": address, "cadence": cadence, "categories": []},
-                              key=None)
+    answer = local_stack.call(
+        "POST", "/subscriptions", body={"email": address, "cadence": cadence, "categories": []}, key=None
+    )
     assert answer.status == 202, answer.body
     (confirmation,) = emails_to(local_stack, address)
     confirmed = local_stack.call("GET", links(confirmation, "confirm")[0], key=None)

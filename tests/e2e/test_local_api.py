@@ -36,8 +36,9 @@ def test_the_seed_article_published_over_http_reads_back_equal(local_stack, publ
 
 
 def test_the_authorizer_context_names_the_publisher_of_the_key(local_stack, publisher):
-    created = local_stack.call("POST", "/articles", body=events.article("ocean-heatwave-explainer"),
-                               key=publisher["api_key"])
+    created = local_stack.call(
+        "POST", "/articles", body=events.article("ocean-heatwave-explainer"), key=publisher["api_key"]
+    )
 
     assert created.json["publisher_id"] == publisher["publisher_id"]
 
@@ -53,7 +54,9 @@ def test_the_api_answers_under_its_stage_prefix_and_without_it(local_stack):
 def test_a_conditional_get_with_the_etag_answers_304(local_stack):
     created = local_stack.call("POST", "/articles", body=events.article("photo-of-the-day"))
 
-    again = local_stack.call("GET", f"/articles/{created.json['id']}", headers={"If-None-Match": created.header("ETag")})
+    again = local_stack.call(
+        "GET", f"/articles/{created.json['id']}", headers={"If-None-Match": created.header("ETag")}
+    )
 
     assert again.status == 304
 
@@ -105,8 +108,9 @@ def test_an_invalid_article_gets_the_same_problem_as_in_process(local_stack, nam
 
 
 def test_a_binary_body_reaches_the_function_base64_encoded_and_intact(local_stack):
-    answer = local_stack.call("POST", "/articles", raw_body=b"\xff\xfe\x00not utf-8",
-                              headers={"Content-Type": "application/json"})
+    answer = local_stack.call(
+        "POST", "/articles", raw_body=b"\xff\xfe\x00not utf-8", headers={"Content-Type": "application/json"}
+    )
 
     assert answer.status == 400
     assert answer.json["type"].endswith("/malformed-json")

@@ -17,11 +17,17 @@ from tests.e2e.conftest import REPO, checkout_environment, free_port
 @pytest.mark.skipif(not (flows.HAS_FEEDS and flows.HAS_DIGESTS), reason=flows.WITHOUT_DIGESTS)
 def test_the_demo_leaves_feeds_and_a_digest_for_the_demo_reader():
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port), "--demo", "--quiet"],
-                               cwd=REPO, env=checkout_environment(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port), "--demo", "--quiet"],
+        cwd=REPO,
+        env=checkout_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         printed = []
-        for line in process.stdout:  # type: ignore[union-attr]
+        for line in process.stdout:
             printed.append(line)
             if line.startswith("Ctrl-C stops it."):
                 break
@@ -33,5 +39,7 @@ def test_the_demo_leaves_feeds_and_a_digest_for_the_demo_reader():
         process.terminate()
         process.wait(timeout=30)
 
-    assert any("digest" in message["subject"].lower() and "reader@example.com" in message["to"] for message in outbox), printed
+    assert any(
+        "digest" in message["subject"].lower() and "reader@example.com" in message["to"] for message in outbox
+    ), printed
     assert "Crewed Russian spacecraft" in feed

@@ -17,8 +17,9 @@ def test_a_published_article_appears_in_the_feed_served_from_the_site_bucket(loc
 
     flows.run_schedule(local_stack, "render-feeds")
     feed = local_stack.call("GET", f"{local_stack.base_url}/feeds/rss.xml", key=None)
-    again = local_stack.call("GET", f"{local_stack.base_url}/feeds/rss.xml", key=None,
-                             headers={"If-None-Match": feed.header("ETag")})
+    again = local_stack.call(
+        "GET", f"{local_stack.base_url}/feeds/rss.xml", key=None, headers={"If-None-Match": feed.header("ETag")}
+    )
 
     assert feed.status == 200
     assert feed.header("Content-Type").startswith("application/rss+xml")
@@ -40,13 +41,27 @@ def test_a_reader_subscribes_gets_a_digest_unsubscribes_in_one_click_and_gets_no
     message = flows.parsed(digest)
     assert seed["title"] in message.get_body(preferencelist=("html",)).get_content()
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    unsubscribe = [url.strip("<>") for url in str(message["List-Unsubscribe"]).split(",") if "http" in url][0].strip().strip("<>")
-    answer = local_stack.call("POST", unsubscribe, raw_body=b"List-Unsubscribe=One-Click", key=None,
-                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    unsubscribe = (
+        next(url.strip("<>") for url in str(message["List-Unsubscribe"]).split(",") if "http" in url)
+        .strip()
+        .strip("<>")
+    )
+    answer = local_stack.call(
+        "POST",
+        unsubscribe,
+        raw_body=b"List-Unsubscribe=One-Click",
+        key=None,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
     assert answer.status == 200
     sent_before = len(flows.emails_to(local_stack, reader))
 
-    assert local_stack.call("POST", "/articles", body=flows.published_now(events.article("ocean-heatwave-explainer"))).status == 201
+    assert (
+        local_stack.call(
+            "POST", "/articles", body=flows.published_now(events.article("ocean-heatwave-explainer"))
+        ).status
+        == 201
+    )
     flows.next_second(local_stack)
     flows.run_schedule(local_stack, "daily-digest")
 

@@ -10,13 +10,20 @@ from tests.e2e.conftest import REPO, checkout_environment
 
 
 def syndicate(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "syndicate_dev.cli", *args], cwd=REPO, env=checkout_environment(), capture_output=True,
-                          text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "syndicate_dev.cli", *args],
+        cwd=REPO,
+        env=checkout_environment(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_invoking_against_a_running_stack_runs_the_function_with_that_stacks_resources(local_stack):
-    done = syndicate("invoke", "ArticlesApiFunction", "--event", "events/api/create-article.json",
-                     "--endpoint", local_stack.base_url)
+    done = syndicate(
+        "invoke", "ArticlesApiFunction", "--event", "events/api/create-article.json", "--endpoint", local_stack.base_url
+    )
 
     result = json.loads(done.stdout)
     assert done.returncode == 0, done.stderr

@@ -13,7 +13,9 @@ from syndicate_dev.local.schedules import schedule_name
 
 @pytest.fixture(scope="module")
 def aws(local_stack):
-    session = boto3.session.Session(aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1")
+    session = boto3.session.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
     return lambda service: session.client(service, endpoint_url=local_stack.description["moto_url"])
 
 
@@ -28,11 +30,16 @@ def test_every_table_has_the_key_schema_and_indexes_of_the_template(local_stack,
 
         assert _key_schema(table["KeySchema"]) == _key_schema(props["KeySchema"]), logical_id
         assert {(a["AttributeName"], a["AttributeType"]) for a in table["AttributeDefinitions"]} == {
-            (a["AttributeName"], a["AttributeType"]) for a in props["AttributeDefinitions"]}
-        local_indexes = {i["IndexName"]: (_key_schema(i["KeySchema"]), i["Projection"]["ProjectionType"])
-                         for i in table.get("GlobalSecondaryIndexes", [])}
-        template_indexes = {i["IndexName"]: (_key_schema(i["KeySchema"]), i["Projection"]["ProjectionType"])
-                            for i in props.get("GlobalSecondaryIndexes", [])}
+            (a["AttributeName"], a["AttributeType"]) for a in props["AttributeDefinitions"]
+        }
+        local_indexes = {
+            i["IndexName"]: (_key_schema(i["KeySchema"]), i["Projection"]["ProjectionType"])
+            for i in table.get("GlobalSecondaryIndexes", [])
+        }
+        template_indexes = {
+            i["IndexName"]: (_key_schema(i["KeySchema"]), i["Projection"]["ProjectionType"])
+            for i in props.get("GlobalSecondaryIndexes", [])
+        }
         assert local_indexes == template_indexes, logical_id
 
 
@@ -83,11 +90,15 @@ def test_the_schedules_are_the_template_schedules(local_stack):
 
 
 def test_the_queue_consumers_are_the_template_event_sources(local_stack):
-    local = {(s["event"], s["function"], s["queue"], s["batch_size"], s["report_batch_item_failures"])
-             for s in local_stack.description["queue_sources"]}
+    local = {
+        (s["event"], s["function"], s["queue"], s["batch_size"], s["report_batch_item_failures"])
+        for s in local_stack.description["queue_sources"]
+    }
 
-    assert local == {(s.event, s.function, s.queue, s.batch_size, s.report_batch_item_failures)
-                     for s in tpl.queue_sources(tpl.load())}
+    assert local == {
+        (s.event, s.function, s.queue, s.batch_size, s.report_batch_item_failures)
+        for s in tpl.queue_sources(tpl.load())
+    }
 
 
 def test_every_function_of_the_template_can_be_invoked_locally(local_stack):

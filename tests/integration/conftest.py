@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
+
 import pytest
 
+from syndicate import dependencies
 from tests.support.api import ApiCaller
+from tests.support.digests import MailingWorld
+from tests.support.functions import Functions
+from tests.support.mail import Outbox
 
 
 @pytest.fixture
@@ -16,19 +23,13 @@ def articles_api(stack, monkeypatch) -> ApiCaller:
 
 # -- subscriptions and digests ------------------------------------------------------------------
 
-import time  # noqa: E402
-
-from syndicate import dependencies  # noqa: E402
-from tests.support.digests import MailingWorld  # noqa: E402
-from tests.support.functions import Functions  # noqa: E402
-from tests.support.mail import Outbox  # noqa: E402
 
 # The API id of the recorded API Gateway samples (events/api/*.json): requests and mails agree.
 SAMPLE_API_ID = "abc123defg"
 
 
 @pytest.fixture
-def sleeps() -> list[float]:
+def sleeps() -> Iterator[list[float]]:
     """What the SES backoff would have slept (nothing sleeps for real)."""
     waited: list[float] = []
     dependencies.use_sleep(waited.append)

@@ -6,8 +6,8 @@ import boto3
 import pytest
 
 from syndicate import dependencies
-from syndicate.articles.service import VersionConflict
-from syndicate.storage import clients
+from syndicate.adapters import clients
+from syndicate.articles.ports import VersionConflict
 from tests.support import events
 
 
@@ -26,17 +26,19 @@ def test_crash_between_body_and_metadata_writes_leaves_no_visible_article(articl
         class CrashingDynamoDB:
             def __getattr__(self, name):
                 if name in ("put_item", "transact_write_items"):
+
                     def crash(**_):
                         raise Crash("the container died here")
+
                     return crash
                 return getattr(real, name)
 
         return CrashingDynamoDB()
 
-    monkeypatch.setattr("syndicate.storage.articles.client", crashing_client)
+    monkeypatch.setattr("syndicate.adapters.articles.client", crashing_client)
     with pytest.raises(Crash):
         dependencies.article_service().put("pub_alice", "potd", events.article("photo-of-the-day"))
-    monkeypatch.setattr("syndicate.storage.articles.client", real_client)
+    monkeypatch.setattr("syndicate.adapters.articles.client", real_client)
 
     assert articles_api("GET", "/articles/potd").status == 404
     assert articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"] == []
@@ -49,8 +51,11 @@ def test_crash_between_body_and_metadata_writes_leaves_no_visible_article(articl
 def test_a_reader_sees_the_body_version_the_metadata_points_at(articles_api, stack):
     articles_api("PUT", "/articles/potd", body=events.article("photo-of-the-day"))
     # An orphan body written by a writer that then crashed must not show through.
-    boto3.client("s3").put_object(Bucket=stack.name("ArticleBucket"), Key="articles/potd/body.json",
-                                  Body=b'{"markdown": "orphan", "html": "<p>orphan</p>"}')
+    boto3.client("s3").put_object(
+        Bucket=stack.name("ArticleBucket"),
+        Key="articles/potd/body.json",
+        Body=b'{"markdown": "orphan", "html": "<p>orphan</p>"}',
+    )
 
     assert articles_api("GET", "/articles/potd").json["body"] == events.article("photo-of-the-day")["body"]
 
@@ -142,7 +147,5 @@ def test_another_container_records_the_directory_entry_again_harmlessly(articles
     dependencies.forget()  # a fresh container, which has not written the directory itself
     articles_api("POST", "/articles", body={**events.article("photo-of-the-day"), "title": "Again"})
 
-    assert dependencies.article_store().list_categories() == [
-        ("space-science-journalism", "Space/science journalism")
-    ]
+    assert dependencies.article_store().list_categories() == [("space-science-journalism", "Space/science journalism")]
     assert len(titles_in(articles_api, "Space/science journalism")) == 2

@@ -149,9 +149,13 @@ def test_identical_put_changes_nothing(articles_api):
 
 def test_put_with_stale_if_match_is_412_and_changes_nothing(articles_api):
     first = articles_api("PUT", "/articles/potd", body=seed())
-    articles_api("PUT", "/articles/potd", body={**seed(), "title": "Second"}, headers={"If-Match": first.header("ETag")})
+    articles_api(
+        "PUT", "/articles/potd", body={**seed(), "title": "Second"}, headers={"If-Match": first.header("ETag")}
+    )
 
-    stale = articles_api("PUT", "/articles/potd", body={**seed(), "title": "Third"}, headers={"If-Match": first.header("ETag")})
+    stale = articles_api(
+        "PUT", "/articles/potd", body={**seed(), "title": "Third"}, headers={"If-Match": first.header("ETag")}
+    )
 
     assert stale.status == 412
     assert articles_api("GET", "/articles/potd").json["title"] == "Second"
@@ -184,7 +188,9 @@ def test_drafts_and_scheduled_articles_are_only_visible_to_their_publisher(artic
         assert articles_api("GET", f"/articles/{article['id']}").status == 200
         hidden = bob("GET", f"/articles/{article['id']}")
         assert hidden.status == 404
-        assert hidden.json["detail"] == articles_api("GET", "/articles/no-such-id").json["detail"].replace("no-such-id", article["id"])
+        assert hidden.json["detail"] == articles_api("GET", "/articles/no-such-id").json["detail"].replace(
+            "no-such-id", article["id"]
+        )
     assert bob("GET", "/articles").json["articles"] == []
 
 
@@ -245,7 +251,9 @@ def test_listing_by_category_accepts_name_or_slug(articles_api):
 
 def test_listing_pages_newest_first_with_an_opaque_cursor(articles_api):
     for day in range(1, 8):
-        articles_api("POST", "/articles", body={**seed(), "title": f"Day {day}", "published_at": f"2025-12-0{day}T08:00:00Z"})
+        articles_api(
+            "POST", "/articles", body={**seed(), "title": f"Day {day}", "published_at": f"2025-12-0{day}T08:00:00Z"}
+        )
 
     seen, cursor = [], None
     pages = 0
@@ -263,9 +271,13 @@ def test_listing_pages_newest_first_with_an_opaque_cursor(articles_api):
 
 
 @pytest.mark.parametrize(
-    "query, pointer",
-    [({"limit": "0"}, "/limit"), ({"limit": "abc"}, "/limit"), ({"cursor": "not-a-cursor"}, "/cursor"),
-     ({"colour": "red"}, "/colour")],
+    ("query", "pointer"),
+    [
+        ({"limit": "0"}, "/limit"),
+        ({"limit": "abc"}, "/limit"),
+        ({"cursor": "not-a-cursor"}, "/cursor"),
+        ({"colour": "red"}, "/colour"),
+    ],
 )
 def test_bad_listing_parameters_are_422_with_pointer(articles_api, query, pointer):
     answer = articles_api("GET", "/articles", query=query)

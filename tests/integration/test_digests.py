@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support import events
-from tests.support.digests import SenderCrashed, SesFaults
+from tests.support.digests import SesFaults
 from tests.support.mail import bodies
 
 SPACE = events.article("photo-of-the-day")
@@ -118,7 +118,9 @@ def test_a_throttled_recipient_is_retried_and_everyone_gets_exactly_one(world, c
     assert [r["batchItemFailures"] for r in responses] == [[]]
 
 
-def test_a_recipient_throttled_past_every_retry_fails_the_batch_and_is_sent_on_redelivery(world, clock, monkeypatch, sleeps):
+def test_a_recipient_throttled_past_every_retry_fails_the_batch_and_is_sent_on_redelivery(
+    world, clock, monkeypatch, sleeps
+):
     subscribe_at_dawn(world, clock, *READERS)
     publish_in_the_morning(world, clock, SPACE)
     SesFaults(throttle={3, 4, 5, 6, 7, 8}).install(monkeypatch)  # six attempts, all throttled

@@ -8,7 +8,7 @@ import os
 import feedparser
 import pytest
 
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
 from tests.support import events
 from tests.support.stack import invoke
 
@@ -61,7 +61,7 @@ def walk(read, key: str) -> list[list[str]]:
             assert not parsed.bozo, parsed.get("bozo_exception")
             pages.append([entry.id for entry in parsed.entries])
             url = next((link.href for link in parsed.feed.get("links", []) if link.rel == "prev-archive"), None)
-        key = url.removeprefix(f"{site_url}/") if url else None
+        key = url.removeprefix(f"{site_url}/") if url else None  # type: ignore[assignment]  # None ends the walk
     return pages
 
 

@@ -13,11 +13,11 @@ import uuid
 from collections import Counter
 
 from syndicate import dependencies
+from syndicate.adapters.articles import ArticleStore
+from syndicate.adapters.clients import client
+from syndicate.adapters.site import SiteBucket
 from syndicate.articles.rendering import render_body
 from syndicate.feeds.render import FeedRenderer
-from syndicate.storage.articles import ArticleStore
-from syndicate.storage.clients import client
-from syndicate.storage.site import SiteBucket
 from syndicate_dev.seeding import make_article, seed_metadata, seeded_articles, utc
 from tests.support.feeds import MemorySite, MemorySource
 from tests.support.requests import RequestCounter
@@ -36,9 +36,13 @@ def requests_per_render(stored: int, monkeypatch, clock) -> tuple[Counter, Count
     articles = seeded_articles(stored, newest=utc("2025-12-17T09:00:00Z"))
     seed_metadata(store, articles)
     earlier = MemorySite()
-    while FeedRenderer(MemorySource(articles), earlier, clock, site_url=env["SITE_URL"], item_count=ITEMS).render().sealed_pages:
+    while (
+        FeedRenderer(MemorySource(articles), earlier, clock, site_url=env["SITE_URL"], item_count=ITEMS)
+        .render()
+        .sealed_pages
+    ):
         pass
-    SiteBucket(env["SITE_BUCKET"]).write_state(earlier.state)
+    SiteBucket(env["SITE_BUCKET"]).write_state(earlier.state or {})
 
     renderer = dependencies.feed_renderer()
     counter = RequestCounter(client("s3"), client("dynamodb"))

@@ -6,22 +6,42 @@ from __future__ import annotations
 import json
 
 import boto3
+
 from syndicate_dev.local.queues import QueueDelivery
 from syndicate_dev.local.runtime import FunctionFailed
 from syndicate_dev.provision import create_resources
 
 
 def template(report_failures: bool) -> dict:
-    events = {"Batches": {"Type": "SQS", "Properties": {
-        "Queue": {"Fn::GetAtt": ["WorkQueue", "Arn"]}, "BatchSize": 4,
-        "FunctionResponseTypes": ["ReportBatchItemFailures"] if report_failures else []}}}
-    return {"Resources": {
-        "WorkDeadLetterQueue": {"Type": "AWS::SQS::Queue", "Properties": {}},
-        "WorkQueue": {"Type": "AWS::SQS::Queue", "Properties": {
-            "VisibilityTimeout": 60,
-            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]}, "maxReceiveCount": 3}}},
-        "WorkerFunction": {"Type": "AWS::Serverless::Function", "Properties": {"Handler": "none.handler", "Events": events}},
-    }}
+    events = {
+        "Batches": {
+            "Type": "SQS",
+            "Properties": {
+                "Queue": {"Fn::GetAtt": ["WorkQueue", "Arn"]},
+                "BatchSize": 4,
+                "FunctionResponseTypes": ["ReportBatchItemFailures"] if report_failures else [],
+            },
+        }
+    }
+    return {
+        "Resources": {
+            "WorkDeadLetterQueue": {"Type": "AWS::SQS::Queue", "Properties": {}},
+            "WorkQueue": {
+                "Type": "AWS::SQS::Queue",
+                "Properties": {
+                    "VisibilityTimeout": 60,
+                    "RedrivePolicy": {
+                        "deadLetterTargetArn": {"Fn::GetAtt": ["WorkDeadLetterQueue", "Arn"]},
+                        "maxReceiveCount": 3,
+                    },
+                },
+            },
+            "WorkerFunction": {
+                "Type": "AWS::Serverless::Function",
+                "Properties": {"Handler": "none.handler", "Events": events},
+            },
+        }
+    }
 
 
 class Worker:
@@ -51,7 +71,7 @@ def deliver(report_failures: bool, bodies: list[dict], worker: Worker):
     sqs = boto3.client("sqs")
     for body in bodies:
         sqs.send_message(QueueUrl=resolver.names["WorkQueue"], MessageBody=json.dumps(body))
-    delivery = QueueDelivery(tpl, resolver, worker, sqs, retry_delay=0)
+    delivery = QueueDelivery(tpl, resolver, worker, sqs, retry_delay=0)  # type: ignore[arg-type]  # a stand-in
     assert delivery.drain(timeout=60)
     dead = sqs.receive_message(QueueUrl=resolver.names["WorkDeadLetterQueue"], MaxNumberOfMessages=10)
     return [json.loads(m["Body"]) for m in dead.get("Messages", [])]
@@ -73,7 +93,9 @@ def test_records_have_the_lambda_sqs_event_shape(aws):
     record = worker.batches[0][0]
     assert record["eventSource"] == "aws:sqs"
     assert record["eventSourceARN"].endswith(":q-WorkQueue")
-    assert {"messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "awsRegion"} <= set(record)
+    assert {"messageId", "receiptHandle", "body", "attributes", "messageAttributes", "md5OfBody", "awsRegion"} <= set(
+        record
+    )
     assert record["attributes"]["ApproximateReceiveCount"] == "1"
 
 

@@ -13,8 +13,13 @@ from syndicate_dev.local.wire import Request
 def site(aws) -> SiteServer:
     s3 = boto3.client("s3")
     s3.create_bucket(Bucket="site")
-    s3.put_object(Bucket="site", Key="feeds/rss.xml", Body=b"<rss/>", ContentType="application/rss+xml; charset=utf-8",
-                  CacheControl="public, max-age=300")
+    s3.put_object(
+        Bucket="site",
+        Key="feeds/rss.xml",
+        Body=b"<rss/>",
+        ContentType="application/rss+xml; charset=utf-8",
+        CacheControl="public, max-age=300",
+    )
     return SiteServer(s3, "site")
 
 
@@ -47,12 +52,21 @@ def test_only_get_and_head_are_allowed(site):
 
 
 def test_the_site_bucket_is_the_one_cloudfront_fronts():
-    template = {"Resources": {
-        "ArticleBucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
-        "PublicBucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
-        "Cdn": {"Type": "AWS::CloudFront::Distribution", "Properties": {"DistributionConfig": {
-            "Origins": [{"Id": "site", "DomainName": {"Fn::GetAtt": ["PublicBucket", "RegionalDomainName"]}}]}}},
-    }}
+    template = {
+        "Resources": {
+            "ArticleBucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
+            "PublicBucket": {"Type": "AWS::S3::Bucket", "Properties": {}},
+            "Cdn": {
+                "Type": "AWS::CloudFront::Distribution",
+                "Properties": {
+                    "DistributionConfig": {
+                        "Origins": [
+                            {"Id": "site", "DomainName": {"Fn::GetAtt": ["PublicBucket", "RegionalDomainName"]}}
+                        ]
+                    }
+                },
+            },
+        }
+    }
 
     assert site_bucket(template) == "PublicBucket"
-

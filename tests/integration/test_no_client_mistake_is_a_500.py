@@ -14,7 +14,7 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=20), children, max_size=5),
     max_leaves=30,
 )
-article_fields = st.sampled_from(sorted(events.article("photo-of-the-day")) + ["id", "version", "image", "authors"])
+article_fields = st.sampled_from([*sorted(events.article("photo-of-the-day")), "id", "version", "image", "authors"])
 mutated_articles = st.builds(
     lambda changes: {**events.article("photo-of-the-day"), **changes},
     st.dictionaries(article_fields, json_values, max_size=4),
@@ -37,9 +37,21 @@ def test_any_json_document_posted_is_stored_or_refused_with_a_4xx(articles_api, 
 
 
 @FUZZ
-@given(raw=st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
-                     st.sampled_from(["[" * 100000, '{"width": NaN}', '{"n": ' + "9" * 5000 + "}", "\ufeff{}",
-                                     '{"title": "x", "body": "\\ud800", "categories": ["a"]}'])))
+@given(
+    raw=st.one_of(
+        st.text(max_size=200),
+        st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+        st.sampled_from(
+            [
+                "[" * 100000,
+                '{"width": NaN}',
+                '{"n": ' + "9" * 5000 + "}",
+                "\ufeff{}",
+                '{"title": "x", "body": "\\ud800", "categories": ["a"]}',
+            ]
+        ),
+    )
+)
 def test_any_raw_body_is_refused_with_a_4xx_or_accepted(articles_api, raw):
     assert_client_error_or_success(articles_api("POST", "/articles", raw_body=raw))
 
@@ -50,7 +62,9 @@ def test_any_path_and_query_are_answered_with_a_4xx_or_success(articles_api, art
     assert_client_error_or_success(articles_api("GET", "/articles", query=query))
     if article_id and "/" not in article_id:
         assert_client_error_or_success(articles_api("GET", f"/articles/{article_id}"))
-        assert_client_error_or_success(articles_api("PUT", f"/articles/{article_id}", body=events.article("photo-of-the-day")))
+        assert_client_error_or_success(
+            articles_api("PUT", f"/articles/{article_id}", body=events.article("photo-of-the-day"))
+        )
 
 
 def test_a_lone_surrogate_escape_is_refused_with_its_pointer(articles_api):

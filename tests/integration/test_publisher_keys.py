@@ -6,7 +6,6 @@ import copy
 
 import pytest
 
-from syndicate import dependencies
 from syndicate.handlers import authorize_publisher
 from syndicate_dev import cli
 from tests.support import events
@@ -56,7 +55,7 @@ def test_key_is_stored_only_as_a_hash(stack, capsys):
 
 @pytest.mark.parametrize("header", [None, "", "Bearer", "Bearer syn_unknown", "Basic dXNlcjpwYXNz", "syn_raw"])
 def test_missing_or_unknown_key_is_unauthorized(stack, authorizer, header):
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         authorizer(header)
 
 
@@ -65,7 +64,7 @@ def test_revoked_key_stops_working(stack, authorizer, capsys):
 
     assert cli.main(["publishers", "revoke", publisher_id, "--table", stack.name("PublishersTable")]) == 0
 
-    with pytest.raises(Exception, match="^Unauthorized$"):
+    with pytest.raises(Exception, match=r"^Unauthorized$"):
         authorizer(f"Bearer {key}")
 
 

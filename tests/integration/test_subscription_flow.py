@@ -46,10 +46,12 @@ def test_digest_carries_every_required_header(world, clock):
     assert mail["Date"] and mail["Message-ID"].endswith("@syndicate.example>")
     assert mail["List-Id"] == "Syndicate digest <digest.syndicate.example>"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-    names = [name.lower() for name in mail.keys()]
+    names = [name.lower() for name in mail]
     assert names.index("list-unsubscribe") < names.index("list-unsubscribe-post")
     unsubscribe = str(mail["List-Unsubscribe"]).strip("<>")
-    assert unsubscribe.startswith("https://abc123defg.execute-api.us-east-1.amazonaws.com/dev/subscriptions/unsubscribe?token=")
+    assert unsubscribe.startswith(
+        "https://abc123defg.execute-api.us-east-1.amazonaws.com/dev/subscriptions/unsubscribe?token="
+    )
 
 
 def test_both_parts_show_the_unsubscribe_and_preferences_links(world, clock):

@@ -58,8 +58,12 @@ def test_invalid_subscriptions_get_problem_details_for_every_field(world):
 
 
 def test_a_subscription_must_be_sent_as_json(world):
-    answer = world.api("POST", "/subscriptions", raw_body="email=reader@example.com",
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    answer = world.api(
+        "POST",
+        "/subscriptions",
+        raw_body="email=reader@example.com",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
     assert answer.status == 415
 
@@ -109,8 +113,13 @@ def test_a_token_made_for_another_purpose_is_refused(world, clock):
     digest = first_daily_digest(world, clock)
     preferences_token = token_of(link_to(digest, "/subscriptions/preferences"))
 
-    page = world.api("POST", "/subscriptions/unsubscribe", query={"token": preferences_token},
-                     raw_body="List-Unsubscribe=One-Click", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    page = world.api(
+        "POST",
+        "/subscriptions/unsubscribe",
+        query={"token": preferences_token},
+        raw_body="List-Unsubscribe=One-Click",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
     assert page.status == 400 and "not meant for this page" in page.body
 
@@ -152,8 +161,9 @@ def test_changing_the_cadence_on_the_preferences_page_moves_the_reader_to_weekly
     digest = first_daily_digest(world, clock)
     world.outbox.clear()
 
-    saved = world.follow(link_to(digest, "/subscriptions/preferences"), "POST",
-                         form="cadence=weekly&categories=Climate%2C+Data")
+    saved = world.follow(
+        link_to(digest, "/subscriptions/preferences"), "POST", form="cadence=weekly&categories=Climate%2C+Data"
+    )
     clock.set("2025-12-18T10:00:00Z")
     world.publish(events.article("ocean-heatwave-explainer"))
     world.digest("daily", at="2025-12-19T07:00:00Z")
@@ -170,7 +180,12 @@ def test_invalid_preferences_redisplay_the_form_with_the_problem(world, clock):
     world.subscribed(READER)
     token = world.token_for(READER, "preferences")
 
-    answer = world.api("POST", "/subscriptions/preferences", query={"token": token}, raw_body="cadence=hourly",
-                       headers={"Content-Type": "application/x-www-form-urlencoded"})
+    answer = world.api(
+        "POST",
+        "/subscriptions/preferences",
+        query={"token": token},
+        raw_body="cadence=hourly",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
     assert answer.status == 422 and "/cadence must be one of" in answer.body

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from tests.support.events import api_event
 from tests.support.lambda_context import FakeLambdaContext
@@ -32,11 +33,11 @@ class Answer:
 
 
 class ApiCaller:
-    def __init__(self, handler: Callable[[dict, Any], dict], publisher_id: str = "pub_alice") -> None:
+    def __init__(self, handler: Callable[[dict, Any], dict], publisher_id: str | None = "pub_alice") -> None:
         self.handler = handler
         self.publisher_id = publisher_id
 
-    def as_publisher(self, publisher_id: str | None) -> "ApiCaller":
+    def as_publisher(self, publisher_id: str | None) -> ApiCaller:
         return ApiCaller(self.handler, publisher_id)
 
     def send_event(self, event: dict[str, Any]) -> Answer:

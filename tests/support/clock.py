@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
 class FakeClock:
@@ -16,4 +16,4 @@ class FakeClock:
         self.now += timedelta(**delta)
 
     def set(self, moment: str) -> None:
-        self.now = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(timezone.utc)
+        self.now = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(UTC)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 from botocore.awsrequest import AWSResponse
 
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
 from tests.support import events
 from tests.support.api import Answer, ApiCaller
 from tests.support.functions import Functions
@@ -65,7 +66,7 @@ class MailingWorld:
     def token_for(self, email: str, purpose: str) -> str:
         """A genuine link token, as the functions would sign it."""
         from syndicate import dependencies
-        from syndicate.subscriptions.model import subscriber_id
+        from syndicate.mailing.model import subscriber_id
 
         self.functions.activate("SubscriptionsApiFunction")
         return dependencies.token_signer().issue(purpose, subscriber_id(dependencies.token_secret(), email))
@@ -92,7 +93,9 @@ class MailingWorld:
         url = self.stack.name("DigestQueue")
         found = []
         while True:
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+                "Messages", []
+            )
             if not messages:
                 break
             found.extend(messages)
@@ -105,8 +108,12 @@ class MailingWorld:
         records = []
         for message in messages:
             record = copy.deepcopy(template)
-            record.update(messageId=message["MessageId"], receiptHandle=message["ReceiptHandle"],
-                          body=message["Body"], md5OfBody=message["MD5OfBody"])
+            record.update(
+                messageId=message["MessageId"],
+                receiptHandle=message["ReceiptHandle"],
+                body=message["Body"],
+                md5OfBody=message["MD5OfBody"],
+            )
             record["attributes"].update(message.get("Attributes", {}))
             record["eventSourceARN"] = self.stack.resolver.attributes[("DigestQueue", "Arn")]
             records.append(record)
@@ -118,19 +125,28 @@ class MailingWorld:
         url = self.stack.name("DigestQueue")
         responses = []
         for _ in range(rounds):
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get("Messages", [])
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+                "Messages", []
+            )
             if not messages:
                 break
             try:
-                response = self.functions.invoke("SendDigestsFunction", self.sqs_event(messages), context or SenderContext())
+                response = self.functions.invoke(
+                    "SendDigestsFunction", self.sqs_event(messages), context or SenderContext()
+                )
             except BatchProcessingError as error:
                 # Every record failed: the invocation fails and SQS gives the whole batch back.
-                response = {"error": str(error), "batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages]}
+                response = {
+                    "error": str(error),
+                    "batchItemFailures": [{"itemIdentifier": m["MessageId"]} for m in messages],
+                }
             responses.append(response)
             failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
             for message in messages:
                 if message["MessageId"] in failed:
-                    sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
+                    sqs.change_message_visibility(
+                        QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0
+                    )
                 else:
                     sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
         return responses
@@ -155,8 +171,12 @@ class SesFaults:
     ``crash_after``: those calls reach SES (the mail is sent) and then the process "dies".
     """
 
-    def __init__(self, throttle: set[int] = frozenset(), crash_after: set[int] = frozenset(),
-                 code: str = "TooManyRequestsException") -> None:
+    def __init__(
+        self,
+        throttle: AbstractSet[int] = frozenset(),
+        crash_after: AbstractSet[int] = frozenset(),
+        code: str = "TooManyRequestsException",
+    ) -> None:
         self.throttle = set(throttle)
         self.crash_after = set(crash_after)
         self.code = code
@@ -166,7 +186,7 @@ class SesFaults:
         self.calls += 1
         if self.calls not in self.throttle:
             return None
-        response = AWSResponse("https://email.us-east-1.amazonaws.com", 429, {}, None)
+        response = AWSResponse("https://email.us-east-1.amazonaws.com", 429, {}, None)  # type: ignore[arg-type]
         return response, {
             "Error": {"Code": self.code, "Message": "Maximum sending rate exceeded."},
             "ResponseMetadata": {"HTTPStatusCode": 429},
@@ -176,10 +196,10 @@ class SesFaults:
         if self.calls in self.crash_after:
             raise SenderCrashed(f"the sender died right after SES accepted call {self.calls}")
 
-    def install(self, monkeypatch: Any) -> "SesFaults":
-        from syndicate.storage import mail
+    def install(self, monkeypatch: Any) -> SesFaults:
+        from syndicate.adapters import ses
 
-        real = mail.client
+        real = ses.client  # type: ignore[attr-defined]  # the name the adapter calls
         hooked: set[int] = set()
 
         def client_with_faults(service: str, **options: Any) -> Any:
@@ -190,7 +210,7 @@ class SesFaults:
                 hooked.add(id(created))
             return created
 
-        monkeypatch.setattr(mail, "client", client_with_faults)
+        monkeypatch.setattr(ses, "client", client_with_faults)
         return self
 
 

@@ -70,7 +70,11 @@ def api_event(
     }.get((method, path))
     if sample is None:
         is_item = path.startswith("/articles/")
-        sample = {"GET": "get-article", "PUT": "put-article", "DELETE": "retract-article"}.get(method, "get-article") if is_item else "list-articles"
+        sample = (
+            {"GET": "get-article", "PUT": "put-article", "DELETE": "retract-article"}.get(method, "get-article")
+            if is_item
+            else "list-articles"
+        )
     event = copy.deepcopy(load(f"api/{sample}.json"))
     event["httpMethod"] = method
     event["path"] = path

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import replace
 from typing import Any
 
 from syndicate.articles.model import PUBLISHED, Article, category_slug
+from syndicate.articles.ports import Page
 from syndicate.articles.rendering import render_body
-from syndicate.articles.service import Page
 
 
 def article(number: int, **changes: Any) -> Article:
@@ -29,7 +30,7 @@ def article(number: int, **changes: Any) -> Article:
 
 
 class MemorySource:
-    def __init__(self, articles: list[Article], broken_bodies: set[str] = frozenset()) -> None:
+    def __init__(self, articles: list[Article], broken_bodies: AbstractSet[str] = frozenset()) -> None:
         self.articles = articles
         self.broken_bodies = set(broken_bodies)
 
@@ -51,7 +52,7 @@ class MemorySource:
         return article.with_changes(body_markdown=markdown, body_html=render_body(markdown))
 
     def list_categories(self) -> list[tuple[str, str]]:
-        names = {}
+        names: dict[str, str] = {}
         for a in self.articles:
             for name in a.categories:
                 names.setdefault(category_slug(name), name)

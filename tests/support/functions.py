@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import importlib
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from syndicate import dependencies
 from syndicate_dev import template as tpl
@@ -33,4 +34,7 @@ class Functions:
         return handler(event, context or FakeLambdaContext())
 
     def handler(self, function: str) -> Callable[[dict, Any], Any]:
-        return lambda event, context=None: self.invoke(function, event, context)
+        def call(event: dict, context: Any = None) -> Any:
+            return self.invoke(function, event, context)
+
+        return call

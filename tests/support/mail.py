@@ -22,10 +22,10 @@ class Outbox:
         self._start = len(_sent())
 
     def messages(self) -> list[EmailMessage]:
-        return [message_from_bytes(m.raw_data.encode("utf-8"), policy=policy.default) for m in _sent()[self._start:]]
+        return [message_from_bytes(m.raw_data.encode("utf-8"), policy=policy.default) for m in _sent()[self._start :]]
 
     def raw(self) -> list[str]:
-        return [m.raw_data for m in _sent()[self._start:]]
+        return [m.raw_data for m in _sent()[self._start :]]
 
     def to(self, address: str) -> list[EmailMessage]:
         return [m for m in self.messages() if address in str(m["To"])]

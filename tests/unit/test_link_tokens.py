@@ -7,8 +7,8 @@ import base64
 import pytest
 
 from syndicate.errors import ExpiredToken, InvalidToken
-from syndicate.subscriptions.model import subscriber_id
-from syndicate.subscriptions.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, TokenSigner
+from syndicate.mailing.model import subscriber_id
+from syndicate.mailing.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, TokenSigner
 from tests.support.clock import FakeClock
 
 SECRET = b"0123456789abcdef0123456789abcdef"
@@ -52,7 +52,7 @@ def test_an_expired_token_is_refused(clock):
 
 def test_a_token_with_its_payload_altered_is_refused(clock):
     signer = TokenSigner(SECRET, clock)
-    payload, signature = signer.issue(CONFIRM, READER_ID).split(".")
+    _payload, signature = signer.issue(CONFIRM, READER_ID).split(".")
     altered = base64.urlsafe_b64encode(f"confirm.{READER_ID}.9999999999".encode()).decode().rstrip("=")
     with pytest.raises(InvalidToken):
         signer.verify(f"{altered}.{signature}", CONFIRM)

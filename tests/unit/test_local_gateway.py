@@ -29,9 +29,20 @@ class RecordingRuntime:
         if function == "PublisherAuthorizerFunction":
             if event["headers"].get("Authorization") != KEY:
                 raise FunctionFailed(function, Exception("Unauthorized"))
-            return {"principalId": "pub_unit", "context": {"publisher_id": "pub_unit"},
-                    "policyDocument": {"Version": "2012-10-17", "Statement": [
-                        {"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": [event["methodArn"].split("/")[0] + "/dev/*/*"]}]}}
+            return {
+                "principalId": "pub_unit",
+                "context": {"publisher_id": "pub_unit"},
+                "policyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Action": "execute-api:Invoke",
+                            "Effect": "Allow",
+                            "Resource": [event["methodArn"].split("/")[0] + "/dev/*/*"],
+                        }
+                    ],
+                },
+            }
         if self.fail:
             raise FunctionFailed(function, RuntimeError("boom"))
         return {"statusCode": 200, "headers": {"Content-Type": "application/json"}, "body": json.dumps({"ok": True})}
@@ -52,7 +63,7 @@ def gateway(runtime) -> RestApiGateway:
 
 
 def request(method: str, path: str, *, query=(), body: bytes = b"", headers=None, key: str | None = KEY) -> Request:
-    all_headers = [("Host", "127.0.0.1:3000"), ("User-Agent", "unit")] + list((headers or {}).items())
+    all_headers = [("Host", "127.0.0.1:3000"), ("User-Agent", "unit"), *list((headers or {}).items())]
     if key:
         all_headers.append(("Authorization", key))
     return Request(method, path, list(query), all_headers, body)
@@ -130,7 +141,9 @@ def test_an_unknown_path_gets_the_templates_missing_authentication_token_respons
 
 
 def test_a_body_that_is_not_text_is_passed_base64_encoded(gateway, runtime):
-    gateway.handle(request("POST", "/articles", body=b"\xff\x00\xfe", headers={"Content-Type": "application/json"}), "/articles")
+    gateway.handle(
+        request("POST", "/articles", body=b"\xff\x00\xfe", headers={"Content-Type": "application/json"}), "/articles"
+    )
 
     (event,) = runtime.events_for("ArticlesApiFunction")
     assert event["isBase64Encoded"] is True
@@ -139,7 +152,7 @@ def test_a_body_that_is_not_text_is_passed_base64_encoded(gateway, runtime):
 
 def test_a_function_error_is_a_502_from_the_gateway():
     template = tpl.load()
-    gateway = RestApiGateway(template, tpl.Resolver(template, {}), RecordingRuntime(fail=True))
+    gateway = RestApiGateway(template, tpl.Resolver(template, {}), RecordingRuntime(fail=True))  # type: ignore[arg-type]
 
     reply = gateway.handle(request("GET", "/articles"), "/articles")
 

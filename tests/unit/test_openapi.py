@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import yaml
 from openapi_spec_validator import validate
 
@@ -19,10 +17,7 @@ def document() -> dict:
 
 def documented_operations() -> set[tuple[str, str]]:
     return {
-        (method.upper(), path)
-        for path, item in document()["paths"].items()
-        for method in item
-        if method in METHODS
+        (method.upper(), path) for path, item in document()["paths"].items() for method in item if method in METHODS
     }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import tomllib
 
 from syndicate_dev import template as tpl
@@ -25,26 +24,3 @@ def test_every_function_handler_is_a_module_in_the_lambda_package():
         path = tpl.REPO / "functions" / (module.replace(".", "/") + ".py")
         assert path.is_file(), function.handler
         assert f"def {attribute}(" in path.read_text(encoding="utf-8"), function.handler
-
-
-def test_no_handler_imports_developer_tooling():
-    for path in (tpl.REPO / "functions").rglob("*.py"):
-        assert "syndicate_dev" not in path.read_text(encoding="utf-8"), path
-
-
-def imported_packages(path) -> set[str]:
-    """Top-level packages a module imports (anywhere in it, lazily or not)."""
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
-
-
-def test_only_the_storage_layer_imports_boto3():
-    for path in (tpl.REPO / "functions" / "syndicate").rglob("*.py"):
-        if "storage" in path.relative_to(tpl.REPO / "functions" / "syndicate").parts:
-            continue
-        assert not imported_packages(path) & {"boto3", "botocore"}, path

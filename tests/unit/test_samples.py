@@ -18,7 +18,9 @@ def test_every_sample_article_follows_the_contract(name):
     assert contract.violations("article", events.load(f"articles/{name}.json")) == []
 
 
-JSON_INVALID = [name for name in events.invalid_article_names() if "request" in events.load(f"articles/invalid/{name}.json")]
+JSON_INVALID = [
+    name for name in events.invalid_article_names() if "request" in events.load(f"articles/invalid/{name}.json")
+]
 
 
 @pytest.mark.parametrize("name", JSON_INVALID)

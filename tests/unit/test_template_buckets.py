@@ -26,5 +26,9 @@ def test_a_bucket_encrypts_every_object_by_default(name):
 @pytest.mark.parametrize("name", sorted(BUCKETS))
 def test_a_bucket_blocks_every_kind_of_public_access(name):
     block = BUCKETS[name]["PublicAccessBlockConfiguration"]
-    assert block == {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
-                     "RestrictPublicBuckets": True}
+    assert block == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }

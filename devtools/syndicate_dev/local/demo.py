@@ -8,8 +8,9 @@ import json
 import re
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from html import unescape
-from typing import Any, Callable
+from typing import Any
 
 from syndicate_dev import template as tpl
 from syndicate_dev.local.stack import LocalStack
@@ -24,10 +25,12 @@ def sample_articles() -> list[tuple[str, Any]]:
     return [(path.stem, json.loads(path.read_text(encoding="utf-8"))) for path in paths]
 
 
-def http(method: str, url: str, *, body: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+def http(
+    method: str, url: str, *, body: bytes | None = None, headers: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=300) as answer:  # noqa: S310 - our own loopback server
+        with urllib.request.urlopen(request, timeout=300) as answer:
             return answer.status, dict(answer.headers.items()), answer.read()
     except urllib.error.HTTPError as error:
         return error.code, dict(error.headers.items()), error.read()
@@ -46,13 +49,21 @@ def subscribe_and_confirm(stack: LocalStack, email: str, say: Callable[[str], No
         say("  (skipped the demo subscriber: template.yaml has no POST /subscriptions route yet)")
         return False
     document = {"email": email, "cadence": "daily", "categories": []}
-    status, _, body = http("POST", f"{stack.api_url}/subscriptions", body=json.dumps(document).encode(),
-                           headers={"Content-Type": "application/json"})
+    status, _, body = http(
+        "POST",
+        f"{stack.api_url}/subscriptions",
+        body=json.dumps(document).encode(),
+        headers={"Content-Type": "application/json"},
+    )
     if status >= 300:
         say(f"  (subscribing {email} answered {status}: {body[:200]!r})")
         return False
-    confirm = [url for message in stack.outbox.messages() if email in message.to
-               for url in links(message.part("plain") or message.part("html") or "", "confirm")]
+    confirm = [
+        url
+        for message in stack.outbox.messages()
+        if email in message.to
+        for url in links(message.part("plain") or message.part("html") or "", "confirm")
+    ]
     if not confirm:
         say(f"  (no confirmation link reached {email}; see the console)")
         return False
@@ -63,7 +74,6 @@ def subscribe_and_confirm(stack: LocalStack, email: str, say: Callable[[str], No
 
 def publish_samples(stack: LocalStack, say: Callable[[str], None]) -> list[str]:
     from syndicate import contract
-
     from syndicate.clock import isoformat
 
     published = []
@@ -75,8 +85,12 @@ def publish_samples(stack: LocalStack, say: Callable[[str], None]) -> list[str]:
             # As of now, so the demo reader's digest (articles that became public since they
             # confirmed) carries them; scheduled samples keep their future date.
             document = {key: value for key, value in document.items() if key != "published_at"}
-        status, _, body = http("POST", f"{stack.api_url}/articles", body=json.dumps(document).encode(),
-                               headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.api_key}"})
+        status, _, body = http(
+            "POST",
+            f"{stack.api_url}/articles",
+            body=json.dumps(document).encode(),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {stack.api_key}"},
+        )
         if status == 201:
             article = json.loads(body)
             published.append(article["id"])
@@ -114,6 +128,7 @@ def run(stack: LocalStack, say: Callable[[str], None] = print) -> None:
         run_schedule(stack, "daily-digest", say)
     say("Where to look:")
     if stack.site.bucket:
-        say(f"  feeds      {stack.site_url}/feeds/rss.xml  {stack.site_url}/feeds/atom.xml  {stack.site_url}/feeds/feed.json")
+        feeds = "  ".join(f"{stack.site_url}/feeds/{name}" for name in ("rss.xml", "atom.xml", "feed.json"))
+        say(f"  feeds      {feeds}")
     say(f"  articles   curl -H 'Authorization: Bearer {stack.api_key}' {stack.api_url}/articles")
     say(f"  emails     {stack.base_url}/_local/#outbox")

@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from syndicate_dev import template as tpl
@@ -80,8 +80,13 @@ class _Route:
 class RestApiGateway:
     """One ``AWS::Serverless::Api`` of the template, served by the local runtime."""
 
-    def __init__(self, template: dict[str, Any], resolver: tpl.Resolver, runtime: FunctionRuntime,
-                 api_logical_id: str | None = None) -> None:
+    def __init__(
+        self,
+        template: dict[str, Any],
+        resolver: tpl.Resolver,
+        runtime: FunctionRuntime,
+        api_logical_id: str | None = None,
+    ) -> None:
         self.template = template
         self.resolver = resolver
         self.runtime = runtime
@@ -93,7 +98,9 @@ class RestApiGateway:
         self.routes.sort(key=lambda r: r.specificity, reverse=True)
         self.stage = str(resolver.value(self.api.get("StageName", "Prod")))
         self.api_id = "local" + hashlib.sha256(self.api_logical_id.encode()).hexdigest()[:5]
-        self.binary_media_types = [str(resolver.value(t)).replace("~1", "/") for t in self.api.get("BinaryMediaTypes") or []]
+        self.binary_media_types = [
+            str(resolver.value(t)).replace("~1", "/") for t in self.api.get("BinaryMediaTypes") or []
+        ]
         self.authorizers = self._authorizers()
         self._cache: dict[tuple[str, tuple[str, ...]], tuple[float, dict[str, Any]]] = {}
         self._cache_lock = threading.Lock()
@@ -110,7 +117,10 @@ class RestApiGateway:
             found[name] = Authorizer(
                 name=name,
                 function=arn["Fn::GetAtt"][0],
-                identity_headers=tuple(identity.get("Headers") or ([] if spec.get("FunctionPayloadType") == "REQUEST" else ["Authorization"])),
+                identity_headers=tuple(
+                    identity.get("Headers")
+                    or ([] if spec.get("FunctionPayloadType") == "REQUEST" else ["Authorization"])
+                ),
                 identity_queries=tuple(identity.get("QueryStrings") or []),
                 ttl_seconds=int(self.resolver.value(ttl)),
             )
@@ -132,9 +142,11 @@ class RestApiGateway:
         if body_template is None:
             body = json.dumps({"message": message})
         else:
-            body = (body_template.replace("$context.error.messageString", json.dumps(message))
-                    .replace("$context.error.message", message)
-                    .replace("$context.error.responseType", kind))
+            body = (
+                body_template.replace("$context.error.messageString", json.dumps(message))
+                .replace("$context.error.message", message)
+                .replace("$context.error.responseType", kind)
+            )
         headers.append(("x-amzn-ErrorType", _error_type(kind)))
         return Reply(code, headers, body.encode("utf-8"))
 
@@ -177,7 +189,9 @@ class RestApiGateway:
         try:
             result = self.runtime.invoke(found.route.function, event)
         except FunctionFailed:
-            return self._with_request_id(self.gateway_response("INTEGRATION_FAILURE", "Internal server error", 502), request_id)
+            return self._with_request_id(
+                self.gateway_response("INTEGRATION_FAILURE", "Internal server error", 502), request_id
+            )
         return self._with_request_id(self._integration_reply(result), request_id)
 
     def _with_request_id(self, reply: Reply, request_id: str) -> Reply:
@@ -185,7 +199,7 @@ class RestApiGateway:
         return reply
 
     def _request_context(self, request: Request, path: str, route: tpl.Route, request_id: str) -> dict[str, Any]:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         host = request.host
         return {
             "resourceId": hashlib.sha256(route.path.encode()).hexdigest()[:6],
@@ -201,10 +215,18 @@ class RestApiGateway:
             "requestTimeEpoch": int(now.timestamp() * 1000),
             "requestId": request_id,
             "identity": {
-                "cognitoIdentityPoolId": None, "accountId": None, "cognitoIdentityId": None, "caller": None,
-                "sourceIp": request.client_ip, "principalOrgId": None, "accessKey": None,
-                "cognitoAuthenticationType": None, "cognitoAuthenticationProvider": None, "userArn": None,
-                "userAgent": request.header("User-Agent"), "user": None,
+                "cognitoIdentityPoolId": None,
+                "accountId": None,
+                "cognitoIdentityId": None,
+                "caller": None,
+                "sourceIp": request.client_ip,
+                "principalOrgId": None,
+                "accessKey": None,
+                "cognitoAuthenticationType": None,
+                "cognitoAuthenticationProvider": None,
+                "userArn": None,
+                "userAgent": request.header("User-Agent"),
+                "user": None,
             },
             "domainName": host,
             "apiId": self.api_id,
@@ -216,9 +238,12 @@ class RestApiGateway:
         for name, value in request.headers:
             key = names.setdefault(name.lower(), name)
             multi.setdefault(key, []).append(value)
-        extra = {"X-Forwarded-For": request.client_ip, "X-Forwarded-Proto": "http",
-                 "X-Forwarded-Port": request.host.rpartition(":")[2] if ":" in request.host else "80",
-                 "X-Amzn-Trace-Id": f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}"}
+        extra = {
+            "X-Forwarded-For": request.client_ip,
+            "X-Forwarded-Proto": "http",
+            "X-Forwarded-Port": request.host.rpartition(":")[2] if ":" in request.host else "80",
+            "X-Amzn-Trace-Id": f"Root=1-{int(time.time()):08x}-{uuid.uuid4().hex[:24]}",
+        }
         for name, value in extra.items():
             if name.lower() not in names:
                 multi[name] = [value]
@@ -232,8 +257,14 @@ class RestApiGateway:
             multi.setdefault(name, []).append(value)
         return {name: values[-1] for name, values in multi.items()}, multi
 
-    def proxy_event(self, request: Request, path: str, found: Match, context: dict[str, Any],
-                    authorizer_context: dict[str, Any] | None) -> dict[str, Any]:
+    def proxy_event(
+        self,
+        request: Request,
+        path: str,
+        found: Match,
+        context: dict[str, Any],
+        authorizer_context: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         headers, multi_headers = self._headers(request)
         query, multi_query = self._query(request)
         body, is_base64 = self._body(request)
@@ -294,7 +325,8 @@ class RestApiGateway:
         if authorizer is None:
             return self.gateway_response("AUTHORIZER_CONFIGURATION_ERROR")
         identity = tuple(request.header(name) or "" for name in authorizer.identity_headers) + tuple(
-            next((v for k, v in request.query if k == name), "") for name in authorizer.identity_queries)
+            next((v for k, v in request.query if k == name), "") for name in authorizer.identity_queries
+        )
         if not all(identity):
             return self.gateway_response("UNAUTHORIZED")  # no identity source: the function is not called
         method_arn = self.method_arn(request.method, path)
@@ -358,6 +390,9 @@ def _allows(document: dict[str, Any], method_arn: str) -> bool:
 
 
 def _error_type(kind: str) -> str:
-    return {"UNAUTHORIZED": "UnauthorizedException", "ACCESS_DENIED": "AccessDeniedException",
-            "MISSING_AUTHENTICATION_TOKEN": "MissingAuthenticationTokenException",
-            "THROTTLED": "TooManyRequestsException"}.get(kind, "InternalServerErrorException" if "5XX" in kind or "FAIL" in kind else "BadRequestException")
+    return {
+        "UNAUTHORIZED": "UnauthorizedException",
+        "ACCESS_DENIED": "AccessDeniedException",
+        "MISSING_AUTHENTICATION_TOKEN": "MissingAuthenticationTokenException",
+        "THROTTLED": "TooManyRequestsException",
+    }.get(kind, "InternalServerErrorException" if "5XX" in kind or "FAIL" in kind else "BadRequestException")

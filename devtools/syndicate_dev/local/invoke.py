@@ -17,8 +17,11 @@ def invoke_in_process(function: str, event: Any) -> int:
         stack = LocalStack("127.0.0.1", 0, run_schedules=False, access_log=False).start()
     try:
         if function not in stack.runtime.functions:
-            print(f"syndicate invoke: template.yaml has no function {function}; it has "
-                  f"{', '.join(sorted(stack.runtime.functions))}", file=sys.stderr)
+            print(
+                f"syndicate invoke: template.yaml has no function {function}; it has "
+                f"{', '.join(sorted(stack.runtime.functions))}",
+                file=sys.stderr,
+            )
             return 2
         try:
             with contextlib.redirect_stdout(sys.stderr):

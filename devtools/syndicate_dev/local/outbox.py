@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import message_from_string, policy
 from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
@@ -27,7 +27,7 @@ class SentEmail:
 
     @property
     def message(self) -> EmailMessage:
-        return message_from_string(self.raw, policy=policy.default)  # type: ignore[return-value]
+        return message_from_string(self.raw, policy=policy.default)
 
     def part(self, subtype: str) -> str | None:
         """The text/html or text/plain body, decoded."""
@@ -49,7 +49,7 @@ class Outbox:
 
     def refresh(self) -> None:
         """Note the time of messages not seen yet (called after every invocation)."""
-        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._lock:
             for message in list(self._backend().sent_messages):
                 identifier = getattr(message, "id", None)
@@ -67,12 +67,21 @@ class Outbox:
             parsed = message_from_string(raw, policy=policy.default)
             destinations = getattr(message, "destinations", None)
             if isinstance(destinations, dict):  # simple SendEmail
-                destinations = [a for kind in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destinations.get(kind, [])]
+                destinations = [
+                    a for kind in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destinations.get(kind, [])
+                ]
             to = [address for _, address in getaddresses([str(parsed.get("To") or "")]) if address]
             if not to:
                 to = [address for _, address in getaddresses(destinations or []) if address]
-            found.append(SentEmail(identifier, to, str(parsed.get("Subject") or ""),
-                                   _sent_at(parsed, self._seen.get(identifier, "")), raw))
+            found.append(
+                SentEmail(
+                    identifier,
+                    to,
+                    str(parsed.get("Subject") or ""),
+                    _sent_at(parsed, self._seen.get(identifier, "")),
+                    raw,
+                )
+            )
         return found
 
     def get(self, identifier: str) -> SentEmail | None:
@@ -83,7 +92,7 @@ def _sent_at(parsed: Any, seen: str) -> str:
     date = parsed.get("Date")
     if date:
         try:
-            return parsedate_to_datetime(str(date)).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            return parsedate_to_datetime(str(date)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         except (TypeError, ValueError):
             pass
     return seen

@@ -29,8 +29,16 @@ class DeliveryStats:
 
 
 class QueueDelivery:
-    def __init__(self, template: dict[str, Any], resolver: tpl.Resolver, runtime: FunctionRuntime, sqs: Any,
-                 *, retry_delay: int = 1, poll_interval: float = 0.25) -> None:
+    def __init__(
+        self,
+        template: dict[str, Any],
+        resolver: tpl.Resolver,
+        runtime: FunctionRuntime,
+        sqs: Any,
+        *,
+        retry_delay: int = 1,
+        poll_interval: float = 0.25,
+    ) -> None:
         self.sources = tpl.queue_sources(template)
         self.resolver = resolver
         self.runtime = runtime
@@ -68,9 +76,11 @@ class QueueDelivery:
                 failed_ids = self._reported_failures(source, result, messages)
             for message in messages:
                 if message["MessageId"] in failed_ids:
-                    self.sqs.change_message_visibility(QueueUrl=self.queue_url(source),
-                                                       ReceiptHandle=message["ReceiptHandle"],
-                                                       VisibilityTimeout=self.retry_delay)
+                    self.sqs.change_message_visibility(
+                        QueueUrl=self.queue_url(source),
+                        ReceiptHandle=message["ReceiptHandle"],
+                        VisibilityTimeout=self.retry_delay,
+                    )
                 else:
                     self.sqs.delete_message(QueueUrl=self.queue_url(source), ReceiptHandle=message["ReceiptHandle"])
             stats.failed += len(failed_ids)
@@ -83,7 +93,9 @@ class QueueDelivery:
             answer = self.sqs.receive_message(
                 QueueUrl=self.queue_url(source),
                 MaxNumberOfMessages=min(10, source.batch_size - len(messages)),
-                AttributeNames=["All"], MessageAttributeNames=["All"], WaitTimeSeconds=0,
+                AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+                WaitTimeSeconds=0,
             )
             received = answer.get("Messages") or []
             messages.extend(received)
@@ -144,7 +156,7 @@ class QueueDelivery:
             for source in self.sources:
                 try:
                     busy = self.deliver_once(source) > 0 or busy
-                except Exception as error:  # noqa: BLE001 - keep polling; the stack is shutting down or moto hiccuped
+                except Exception as error:
                     if not self._stop.is_set():
                         print(f"[local] delivering {source.event} failed: {error}")
             if not busy:
@@ -157,8 +169,11 @@ class QueueDelivery:
         for source in self.sources:
             attributes = self.sqs.get_queue_attributes(
                 QueueUrl=self.queue_url(source),
-                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible",
-                                "ApproximateNumberOfMessagesDelayed"],
+                AttributeNames=[
+                    "ApproximateNumberOfMessages",
+                    "ApproximateNumberOfMessagesNotVisible",
+                    "ApproximateNumberOfMessagesDelayed",
+                ],
             )["Attributes"]
             total += sum(int(value) for value in attributes.values())
         return total

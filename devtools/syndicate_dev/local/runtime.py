@@ -15,9 +15,10 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from syndicate_dev import template as tpl
 
@@ -79,8 +80,15 @@ class Invocation:
 class FunctionRuntime:
     """Invokes any function of the template by logical id."""
 
-    def __init__(self, template: dict[str, Any], resolver: tpl.Resolver, *, overrides: dict[str, str] | None = None,
-                 region: str = "us-east-1", after_invoke: Callable[[Invocation], None] | None = None) -> None:
+    def __init__(
+        self,
+        template: dict[str, Any],
+        resolver: tpl.Resolver,
+        *,
+        overrides: dict[str, str] | None = None,
+        region: str = "us-east-1",
+        after_invoke: Callable[[Invocation], None] | None = None,
+    ) -> None:
         self.template = template
         self.resolver = resolver
         self.functions = tpl.functions(template)
@@ -103,13 +111,17 @@ class FunctionRuntime:
         layer_dir = self._layer_content(logical_id)
         if layer_dir is not None:
             # Layers are unpacked at /opt in Lambda; here /opt is the layer's own directory.
-            env = {name: str(layer_dir) + value[4:] if value == "/opt" or value.startswith("/opt/") else value
-                   for name, value in env.items()}
+            env = {
+                name: str(layer_dir) + value[4:] if value == "/opt" or value.startswith("/opt/") else value
+                for name, value in env.items()
+            }
         for name, value in self.overrides.items():
             if name in env:
                 env[name] = value
         props = self.template["Resources"][logical_id].get("Properties", {})
-        memory = props.get("MemorySize", (self.template.get("Globals") or {}).get("Function", {}).get("MemorySize", 128))
+        memory = props.get(
+            "MemorySize", (self.template.get("Globals") or {}).get("Function", {}).get("MemorySize", 128)
+        )
         env.update(
             AWS_LAMBDA_FUNCTION_NAME=self.physical_name(logical_id),
             AWS_LAMBDA_FUNCTION_MEMORY_SIZE=str(self.resolver.value(memory)),
@@ -164,7 +176,7 @@ class FunctionRuntime:
             started = time.perf_counter()
             try:
                 result = handler(event, context)
-            except Exception as error:  # noqa: BLE001 - reported as Lambda reports a function error
+            except Exception as error:
                 print(f"[local] {logical_id} failed (request {context.aws_request_id}):", file=sys.stderr)
                 traceback.print_exc()
                 raise FunctionFailed(logical_id, error) from error
@@ -172,8 +184,11 @@ class FunctionRuntime:
                 self.invocations += 1
             duration = (time.perf_counter() - started) * 1000
             if duration > function.timeout * 1000:
-                print(f"[local] {logical_id} ran {duration:.0f} ms, over its {function.timeout} s timeout: "
-                      "Lambda would have stopped it", file=sys.stderr)
+                print(
+                    f"[local] {logical_id} ran {duration:.0f} ms, over its {function.timeout} s timeout: "
+                    "Lambda would have stopped it",
+                    file=sys.stderr,
+                )
             if self.after_invoke is not None:
                 self.after_invoke(Invocation(logical_id, context.aws_request_id, duration, result))
             return result

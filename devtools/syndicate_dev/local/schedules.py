@@ -7,21 +7,26 @@ demand only) and ``at(yyyy-mm-ddThh:mm:ss)``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from syndicate_dev import template as tpl
 from syndicate_dev.local.runtime import ACCOUNT
 
 _UNITS = {"minute": 60, "minutes": 60, "hour": 3600, "hours": 3600, "day": 86400, "days": 86400}
-_MONTHS = {name: i for i, name in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)}
+_MONTHS = {
+    name: i
+    for i, name in enumerate(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], 1)
+}
 _DAYS = {name: i for i, name in enumerate(["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], 1)}  # AWS: 1 = Sunday
 
 
@@ -71,19 +76,27 @@ class Cron:
     years: set[int] | None
 
     @classmethod
-    def parse(cls, body: str) -> "Cron":
+    def parse(cls, body: str) -> Cron:
         fields = body.split()
         if len(fields) != 6:
             raise UnsupportedExpression(f"cron({body}) needs six fields")
-        return cls(_field(fields[0], 0, 59), _field(fields[1], 0, 23), _field(fields[2], 1, 31),
-                   _field(fields[3], 1, 12, _MONTHS), _field(fields[4], 1, 7, _DAYS), _field(fields[5], 1970, 2199))
+        return cls(
+            _field(fields[0], 0, 59),
+            _field(fields[1], 0, 23),
+            _field(fields[2], 1, 31),
+            _field(fields[3], 1, 12, _MONTHS),
+            _field(fields[4], 1, 7, _DAYS),
+            _field(fields[5], 1970, 2199),
+        )
 
     def _day_matches(self, moment: datetime) -> bool:
         weekday = (moment.isoweekday() % 7) + 1  # Monday=1..Sunday=7 -> Sunday=1..Saturday=7
-        return ((self.years is None or moment.year in self.years)
-                and (self.months is None or moment.month in self.months)
-                and (self.days is None or moment.day in self.days)
-                and (self.weekdays is None or weekday in self.weekdays))
+        return (
+            (self.years is None or moment.year in self.years)
+            and (self.months is None or moment.month in self.months)
+            and (self.days is None or moment.day in self.days)
+            and (self.weekdays is None or weekday in self.weekdays)
+        )
 
     def next_after(self, moment: datetime) -> datetime | None:
         """The first minute strictly after ``moment`` that the expression names (within 5 years)."""
@@ -110,14 +123,14 @@ def next_run(expression: str, after: datetime, timezone_name: str | None = None)
         if unit is None:
             raise UnsupportedExpression(expression)
         return after + timedelta(seconds=int(rate.group(1)) * unit)
-    zone = ZoneInfo(timezone_name) if timezone_name else timezone.utc
+    zone = ZoneInfo(timezone_name) if timezone_name else UTC
     cron = re.fullmatch(r"cron\((.+)\)", expression)
     if cron:
         found = Cron.parse(cron.group(1)).next_after(after.astimezone(zone))
-        return found.astimezone(timezone.utc) if found else None
+        return found.astimezone(UTC) if found else None
     at = re.fullmatch(r"at\((.+)\)", expression)
     if at:
-        moment = datetime.fromisoformat(at.group(1)).replace(tzinfo=zone).astimezone(timezone.utc)
+        moment = datetime.fromisoformat(at.group(1)).replace(tzinfo=zone).astimezone(UTC)
         return moment if moment > after else None
     raise UnsupportedExpression(expression)
 
@@ -139,27 +152,49 @@ class LocalSchedule:
     note: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        iso = lambda moment: moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None  # noqa: E731
-        return {"name": self.name, "function": self.function, "event": self.event_name, "expression": self.expression,
-                "enabled": self.enabled, "next_run": iso(self.next_run), "last_run": iso(self.last_run),
-                "last_outcome": self.last_outcome, "runs": self.runs, "note": self.note}
+        def iso(moment: datetime | None) -> str | None:
+            return moment.strftime("%Y-%m-%dT%H:%M:%SZ") if moment else None
+
+        return {
+            "name": self.name,
+            "function": self.function,
+            "event": self.event_name,
+            "expression": self.expression,
+            "enabled": self.enabled,
+            "next_run": iso(self.next_run),
+            "last_run": iso(self.last_run),
+            "last_outcome": self.last_outcome,
+            "runs": self.runs,
+            "note": self.note,
+        }
 
     def event(self, moment: datetime) -> Any:
         """What the scheduler delivers: the template's Input (context attributes filled), or the
         default scheduled-event notification."""
         scheduled = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
         if self.input is not None:
-            text = (self.input.replace("<aws.scheduler.scheduled-time>", scheduled)
-                    .replace("<aws.scheduler.schedule-arn>", self.arn)
-                    .replace("<aws.scheduler.execution-id>", str(uuid.uuid4()))
-                    .replace("<aws.scheduler.attempt-number>", "1"))
+            text = (
+                self.input.replace("<aws.scheduler.scheduled-time>", scheduled)
+                .replace("<aws.scheduler.schedule-arn>", self.arn)
+                .replace("<aws.scheduler.execution-id>", str(uuid.uuid4()))
+                .replace("<aws.scheduler.attempt-number>", "1")
+            )
             try:
                 return json.loads(text)
             except json.JSONDecodeError:
                 return text
         source = "aws.scheduler" if self.kind == "ScheduleV2" else "aws.events"
-        return {"version": "0", "id": str(uuid.uuid4()), "detail-type": "Scheduled Event", "source": source,
-                "account": ACCOUNT, "time": scheduled, "region": "us-east-1", "resources": [self.arn], "detail": {}}
+        return {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": source,
+            "account": ACCOUNT,
+            "time": scheduled,
+            "region": "us-east-1",
+            "resources": [self.arn],
+            "detail": {},
+        }
 
     @property
     def arn(self) -> str:
@@ -170,26 +205,39 @@ class LocalSchedule:
 
 def local_schedules(template: dict[str, Any], resolver: tpl.Resolver) -> list[LocalSchedule]:
     found = []
-    kinds = {(fn, name): event["Type"] for fn, props in tpl.resources(template, "AWS::Serverless::Function").items()
-             for name, event in (props.get("Events") or {}).items()}
+    kinds = {
+        (fn, name): event["Type"]
+        for fn, props in tpl.resources(template, "AWS::Serverless::Function").items()
+        for name, event in (props.get("Events") or {}).items()
+    }
     for schedule in tpl.schedules(template):
         input_value = resolver.value(schedule.input) if schedule.input is not None else None
         if input_value is not None and not isinstance(input_value, str):
             input_value = json.dumps(input_value)
-        found.append(LocalSchedule(
-            name=schedule_name(schedule.event), function=schedule.function, event_name=schedule.event,
-            expression=str(resolver.value(schedule.expression)), input=input_value,
-            timezone=str(resolver.value(schedule.timezone)) if schedule.timezone else None,
-            enabled=bool(schedule.enabled), kind=kinds[(schedule.function, schedule.event)],
-        ))
+        found.append(
+            LocalSchedule(
+                name=schedule_name(schedule.event),
+                function=schedule.function,
+                event_name=schedule.event,
+                expression=str(resolver.value(schedule.expression)),
+                input=input_value,
+                timezone=str(resolver.value(schedule.timezone)) if schedule.timezone else None,
+                enabled=bool(schedule.enabled),
+                kind=kinds[(schedule.function, schedule.event)],
+            )
+        )
     return found
 
 
 class Scheduler:
     """Fires each enabled schedule at its next time, in a background thread."""
 
-    def __init__(self, schedules: list[LocalSchedule], run: Callable[[LocalSchedule, datetime], Any],
-                 now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> None:
+    def __init__(
+        self,
+        schedules: list[LocalSchedule],
+        run: Callable[[LocalSchedule, datetime], Any],
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self.schedules = {schedule.name: schedule for schedule in schedules}
         self._run = run
         self._now = now
@@ -222,10 +270,8 @@ class Scheduler:
             due = [s for s in self.schedules.values() if s.next_run is not None and s.next_run <= now]
             for schedule in due:
                 self._plan(schedule, now)
-                try:
+                with contextlib.suppress(Exception):
                     self.fire(schedule.name)
-                except Exception:  # noqa: BLE001 - recorded on the schedule and printed by the runtime
-                    pass
             upcoming = [s.next_run for s in self.schedules.values() if s.next_run is not None]
             wait = min([(moment - self._now()).total_seconds() for moment in upcoming] + [30.0])
             self._stop.wait(max(0.05, wait))
@@ -238,7 +284,7 @@ class Scheduler:
         started = time.perf_counter()
         try:
             result = self._run(schedule, at or schedule.last_run)
-        except Exception as error:  # noqa: BLE001 - recorded for the console; Scheduler retries in AWS
+        except Exception as error:
             schedule.last_outcome = f"failed: {type(error).__name__}: {error}"
             raise
         schedule.last_outcome = f"ok in {(time.perf_counter() - started) * 1000:.0f} ms"

@@ -10,8 +10,13 @@ from botocore.exceptions import ClientError
 from syndicate_dev import template as tpl
 from syndicate_dev.local.wire import Reply, Request
 
-_PASSED_HEADERS = {"ContentType": "Content-Type", "CacheControl": "Cache-Control", "ContentEncoding": "Content-Encoding",
-                   "ContentLanguage": "Content-Language", "ContentDisposition": "Content-Disposition"}
+_PASSED_HEADERS = {
+    "ContentType": "Content-Type",
+    "CacheControl": "Cache-Control",
+    "ContentEncoding": "Content-Encoding",
+    "ContentLanguage": "Content-Language",
+    "ContentDisposition": "Content-Disposition",
+}
 
 
 def site_bucket(template: dict[str, Any]) -> str | None:
@@ -57,8 +62,11 @@ class SiteServer:
         if request.method not in ("GET", "HEAD"):
             return Reply(403, [("Content-Type", "text/plain")], b"This distribution only allows GET and HEAD.\n")
         if not self.bucket:
-            return Reply(404, [("Content-Type", "text/plain")],
-                         b"template.yaml has no site bucket yet (a bucket behind CloudFront, or one named SiteBucket).\n")
+            return Reply(
+                404,
+                [("Content-Type", "text/plain")],
+                b"template.yaml has no site bucket yet (a bucket behind CloudFront, or one named SiteBucket).\n",
+            )
         key = request.path.lstrip("/")
         if not key and self.root_object:
             key = self.root_object

@@ -48,13 +48,13 @@ class Reply:
         return None
 
     @classmethod
-    def json(cls, status: int, document: Any, content_type: str = "application/json") -> "Reply":
+    def json(cls, status: int, document: Any, content_type: str = "application/json") -> Reply:
         return cls(status, [("Content-Type", content_type)], json.dumps(document, ensure_ascii=False).encode("utf-8"))
 
     @classmethod
-    def html(cls, status: int, page: str) -> "Reply":
+    def html(cls, status: int, page: str) -> Reply:
         return cls(status, [("Content-Type", "text/html; charset=utf-8")], page.encode("utf-8"))
 
     @classmethod
-    def redirect(cls, location: str) -> "Reply":
+    def redirect(cls, location: str) -> Reply:
         return cls(303, [("Location", location), ("Content-Length", "0")])

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from http import HTTPStatus
-from typing import Any, Sequence
+from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import ApiGatewayResolver
+from aws_lambda_powertools.metrics import MetricUnit
 
 from syndicate import errors
 from syndicate.errors import Violation
 from syndicate.observability import logger, metrics
-from aws_lambda_powertools.metrics import MetricUnit
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://syndicate.example/problems/"
@@ -36,7 +37,7 @@ def problem(
     slug: str | None = None,
     violations: Sequence[Violation] = (),
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> Response[str]:
     phrase = HTTPStatus(status).phrase
     document: dict[str, Any] = {
         "type": TYPE_BASE + (slug or phrase.lower().replace(" ", "-")),
@@ -78,25 +79,25 @@ def register(app: ApiGatewayResolver) -> None:
     """Install the problem+json answers for every failure on a resolver."""
 
     @app.exception_handler(HttpProblem)
-    def http_problem(error: HttpProblem) -> Response:
+    def http_problem(error: HttpProblem) -> Response[str]:
         return problem(error.status, error.detail, slug=error.slug, headers=error.headers)
 
     @app.exception_handler(errors.InvalidRequest)
-    def invalid(error: errors.InvalidRequest) -> Response:
+    def invalid(error: errors.InvalidRequest) -> Response[str]:
         metrics.add_metric(name="ValidationFailed", unit=MetricUnit.Count, value=1)
         return problem(422, str(error), slug="validation-failed", violations=error.violations)
 
     @app.exception_handler(errors.DomainError)
-    def domain(error: errors.DomainError) -> Response:
+    def domain(error: errors.DomainError) -> Response[str]:
         status, slug = status_of(error)
         return problem(status, str(error), slug=slug)
 
     @app.not_found
-    def not_found(_: Exception) -> Response:
+    def not_found(_: Exception) -> Response[str]:
         return problem(404, "There is no such resource.", slug="not-found")
 
     @app.exception_handler(Exception)
-    def unexpected(error: Exception) -> Response:
+    def unexpected(error: Exception) -> Response[str]:
         # A fault of ours, not the client's: log everything, show nothing.
         logger.exception("unhandled error")
         return problem(500, "Something went wrong on our side; it has been logged.", slug="internal-error")

@@ -6,7 +6,8 @@ import base64
 import binascii
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from syndicate.api.problems import HttpProblem
 
@@ -24,9 +25,15 @@ def header(headers: Mapping[str, str] | None, name: str) -> str | None:
 
 def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bool = False) -> Any:
     content_type = (header(headers, "content-type") or "").split(";")[0].strip().lower()
-    if content_type != "application/json" and not (content_type.startswith("application/") and content_type.endswith("+json")):
-        raise HttpProblem(415, "Send the body as application/json.", slug="unsupported-media-type",
-                          headers={"Accept": "application/json"})
+    if content_type != "application/json" and not (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    ):
+        raise HttpProblem(
+            415,
+            "Send the body as application/json.",
+            slug="unsupported-media-type",
+            headers={"Accept": "application/json"},
+        )
     raw = body or ""
     try:
         data = base64.b64decode(raw, validate=True) if is_base64 else raw.encode("utf-8", "surrogatepass")
@@ -43,7 +50,8 @@ def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bo
         raise HttpProblem(400, "The body is not UTF-8.", slug="malformed-json") from None
     except json.JSONDecodeError as error:
         raise HttpProblem(
-            400, f"The body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+            400,
+            f"The body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
             slug="malformed-json",
         ) from None
     except (ValueError, RecursionError) as error:
@@ -55,8 +63,11 @@ def json_body(headers: Mapping[str, str] | None, body: str | None, is_base64: bo
     if where is not None:
         # JSON allows "\ud800" escapes, but half a character is not text: nothing downstream
         # (HTML sanitizer, S3, XML feeds, email) could store or show it.
-        raise HttpProblem(400, f"The body holds half a UTF-16 surrogate pair at {where or '/'}; send whole characters.",
-                          slug="malformed-json")
+        raise HttpProblem(
+            400,
+            f"The body holds half a UTF-16 surrogate pair at {where or '/'}; send whole characters.",
+            slug="malformed-json",
+        )
     return document
 
 

@@ -61,7 +61,7 @@ class Article:
             return False
         return self.is_public(now) or self.publisher_id == requester_id
 
-    def with_changes(self, **changes: Any) -> "Article":
+    def with_changes(self, **changes: Any) -> Article:
         return replace(self, **changes)
 
     def metadata(self) -> dict[str, Any]:

@@ -15,9 +15,39 @@ if TYPE_CHECKING:
 
 # Tags a feed reader or an inbox can show; no script, style, iframe, form or event handler survives.
 ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "figcaption", "figure", "h2", "h3",
-    "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "s", "strong", "sub", "sup",
-    "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "a",
+    "abbr",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "del",
+    "em",
+    "figcaption",
+    "figure",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "ul",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
@@ -30,7 +60,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 @lru_cache(maxsize=1)
-def _markdown() -> "MarkdownIt":
+def _markdown() -> MarkdownIt:
     from markdown_it import MarkdownIt
 
     # "commonmark" preset with tables; raw HTML in the Markdown is passed on and then sanitized.

@@ -7,9 +7,10 @@ Callers hand in the requester's publisher id and the parsed JSON document; they 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Protocol, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from aws_lambda_powertools.utilities.idempotency.exceptions import (
@@ -20,9 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from aws_lambda_powertools.utilities.idempotency.serialization.custom_dict import CustomDictSerializer
 
 from syndicate import contract
-from syndicate.contract import Violation
 from syndicate.articles.model import (
-    DRAFT,
     OPTIONAL_FIELDS,
     PUBLISHED,
     RETRACTED,
@@ -30,8 +29,10 @@ from syndicate.articles.model import (
     category_slug,
     content_hash,
 )
+from syndicate.articles.ports import ArticleRepository, InvalidCursor, Page, VersionConflict
 from syndicate.articles.rendering import render_body
 from syndicate.clock import Clock, isoformat
+from syndicate.contract import Violation
 from syndicate.errors import (
     EditConflict,
     IdempotencyKeyReused,
@@ -43,30 +44,6 @@ from syndicate.errors import (
 
 DEFAULT_PAGE_SIZE = 20
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
-
-
-class VersionConflict(Exception):
-    """Raised by a store when the version it was told to expect is no longer current."""
-
-
-@dataclass(frozen=True)
-class Page:
-    articles: list[Article]
-    cursor: str | None
-
-
-class ArticleRepository(Protocol):
-    def get(self, article_id: str, *, with_body: bool = True) -> Article | None: ...
-
-    def save(self, article: Article, previous: Article | None) -> Article: ...
-
-    def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Page: ...
-
-    def list_by_publisher(self, publisher_id: str, *, limit: int, cursor: str | None) -> Page: ...
-
-
-class InvalidCursor(ValueError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -115,13 +92,18 @@ class ArticleService:
             output_serializer=_ARTICLE_SERIALIZER,
         )(self._publish_request)
         try:
-            return once(request={"publisher_id": publisher_id, "idempotency_key": idempotency_key, "document": document})
+            article: Article = once(
+                request={"publisher_id": publisher_id, "idempotency_key": idempotency_key, "document": document}
+            )
         except IdempotencyValidationError:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was already used with a different article; use a new key."
             ) from None
         except IdempotencyAlreadyInProgressError:
-            raise RequestInProgress("A request with this Idempotency-Key is still in progress; retry shortly.") from None
+            raise RequestInProgress(
+                "A request with this Idempotency-Key is still in progress; retry shortly."
+            ) from None
+        return article
 
     def _publish_request(self, request: dict[str, Any]) -> Article:
         return self._publish(request["publisher_id"], request["document"])
@@ -186,9 +168,7 @@ class ArticleService:
             if query.get("publisher") == "me":
                 return self._store.list_by_publisher(requester_id, limit=limit, cursor=cursor)
             category = category_slug(query["category"]) if "category" in query else None
-            return self._store.list_public(
-                category=category, now=isoformat(self._clock()), limit=limit, cursor=cursor
-            )
+            return self._store.list_public(category=category, now=isoformat(self._clock()), limit=limit, cursor=cursor)
         except InvalidCursor:
             raise InvalidRequest(
                 [contract.Violation("/cursor", "is not a cursor this listing issued")],
@@ -256,7 +236,7 @@ def _require_valid(document: Any) -> None:
     found = contract.violations("article", document)
     if not found and isinstance(document, dict) and document.get("published_at"):
         try:
-            datetime.fromisoformat(document["published_at"].upper()).astimezone(timezone.utc)
+            datetime.fromisoformat(document["published_at"].upper()).astimezone(UTC)
         except (OverflowError, ValueError):
             found = [Violation("/published_at", "is not a moment between the years 0001 and 9999 in UTC")]
     if found:
@@ -282,6 +262,3 @@ def _check_preconditions(current: Article | None, *, if_match: str | None, if_no
 
 def _entity_tags(header: str) -> Sequence[str]:
     return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
-
-
-__all__ = ["ArticleService", "Page", "PutResult", "VersionConflict", "InvalidCursor", "DRAFT"]

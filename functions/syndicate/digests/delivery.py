@@ -12,37 +12,25 @@ a retried batch, a duplicate SQS message or a re-run schedule finds the claim an
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Callable, Iterable, Protocol
+from typing import Any
 
 from syndicate.clock import Clock, isoformat
-from syndicate.digests.message import Mailer, MessageTemplate, Personal, Sender
+from syndicate.digests.ports import Editions, Ledger, Subscribers
 from syndicate.digests.rendering import PREFERENCES_SLOT, UNSUBSCRIBE_SLOT, RenderedEdition
-from syndicate.errors import MailNotSent
-from syndicate.subscriptions import tokens
-from syndicate.subscriptions.links import Links
-from syndicate.subscriptions.model import Recipient, Subscriber
+from syndicate.mailing import tokens
+from syndicate.mailing.links import SubscriptionLinks
+from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
+from syndicate.mailing.model import Recipient
+from syndicate.mailing.ports import MailNotSent, MailTransport
 
 LEDGER_RETENTION = timedelta(days=35)
 
 
 class DeadlineNear(Exception):
     """Too little time left to send safely; the rest of the batch goes back to the queue."""
-
-
-class Ledger(Protocol):
-    def claim(self, edition_id: str, subscriber_id: str, now: str, expires_at: int) -> str | None: ...
-    def release(self, edition_id: str, subscriber_id: str, claim_id: str) -> None: ...
-
-
-class Subscribers(Protocol):
-    def get_many(self, subscriber_ids: Iterable[str]) -> dict[str, Subscriber]: ...
-
-
-class Editions(Protocol):
-    def get(self, edition_id: str) -> dict[str, Any]: ...
-
 
 
 @dataclass(frozen=True)
@@ -52,9 +40,8 @@ class DigestBatch:
     recipients: tuple[Recipient, ...]
 
     @classmethod
-    def from_body(cls, body: dict[str, Any]) -> "DigestBatch":
-        return cls(body["edition"], body["cadence"],
-                   tuple(Recipient(r["id"], r["email"]) for r in body["recipients"]))
+    def from_body(cls, body: dict[str, Any]) -> DigestBatch:
+        return cls(body["edition"], body["cadence"], tuple(Recipient(r["id"], r["email"]) for r in body["recipients"]))
 
 
 @dataclass
@@ -65,9 +52,18 @@ class DeliveryReport:
     message_ids: list[str] = field(default_factory=list)
 
 
-class DigestSender:
-    def __init__(self, subscribers: Subscribers, ledger: Ledger, mailer: Mailer, editions: Editions,
-                 signer: tokens.TokenSigner, links: Links, sender: Sender, clock: Clock) -> None:
+class DigestDelivery:
+    def __init__(
+        self,
+        subscribers: Subscribers,
+        ledger: Ledger,
+        mailer: MailTransport,
+        editions: Editions,
+        signer: tokens.TokenSigner,
+        links: SubscriptionLinks,
+        sender: SenderProfile,
+        clock: Clock,
+    ) -> None:
         self._subscribers = subscribers
         self._ledger = ledger
         self._mailer = mailer
@@ -83,7 +79,11 @@ class DigestSender:
         if edition_id not in self._templates:
             rendered = RenderedEdition.from_document(self._editions.get(edition_id))
             self._templates[edition_id] = MessageTemplate(
-                self._sender, rendered.subject, rendered.text, rendered.html, self._clock(),
+                self._sender,
+                rendered.subject,
+                rendered.text,
+                rendered.html,
+                self._clock(),
                 slots={UNSUBSCRIBE_SLOT: "unsubscribe_url", PREFERENCES_SLOT: "preferences_url"},
             )
         return self._templates[edition_id]
@@ -91,12 +91,14 @@ class DigestSender:
     def message(self, edition_id: str, recipient: Recipient) -> bytes:
         unsubscribe = self._signer.issue(tokens.UNSUBSCRIBE, recipient.id)
         preferences = self._signer.issue(tokens.PREFERENCES, recipient.id)
-        return self.template(edition_id).personalise(Personal(
-            to=recipient.email,
-            message_id=f"{edition_id}.{recipient.id}@{self._sender.domain}",
-            unsubscribe_url=self._links.unsubscribe(unsubscribe),
-            preferences_url=self._links.preferences(preferences),
-        ))
+        return self.template(edition_id).personalise(
+            Personal(
+                to=recipient.email,
+                message_id=f"{edition_id}.{recipient.id}@{self._sender.domain}",
+                unsubscribe_url=self._links.unsubscribe(unsubscribe),
+                preferences_url=self._links.preferences(preferences),
+            )
+        )
 
     def deliver(self, batch: DigestBatch, *, time_left: Callable[[], bool] = lambda: True) -> DeliveryReport:
         """Send the batch; raises (after releasing the failed claim) when a retry must follow."""
@@ -118,8 +120,9 @@ class DigestSender:
                 report.already_sent += 1
                 continue
             try:
-                message_id = self._mailer.send_raw(self._sender.address, subscriber.email,
-                                                   self.message(batch.edition_id, recipient))
+                message_id = self._mailer.send_raw(
+                    self._sender.address, subscriber.email, self.message(batch.edition_id, recipient)
+                )
             except MailNotSent:
                 self._ledger.release(batch.edition_id, recipient.id, claim)
                 raise

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from syndicate.articles.model import Article
-from syndicate.subscriptions.model import DAILY, WEEKLY
+from syndicate.mailing.model import DAILY, WEEKLY
 
 PERIODS = {DAILY: timedelta(days=1), WEEKLY: timedelta(days=7)}
 MAX_ARTICLES = 30

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import parseaddr
-from typing import Any, Protocol
+from typing import Any
 
 from syndicate.clock import Clock, isoformat
-from syndicate.subscriptions.model import normalise_email, subscriber_id
-
-
-class SuppressionList(Protocol):
-    def suppress(self, subscriber_id: str, email: str, reason: str, now: str) -> None: ...
+from syndicate.digests.ports import SuppressionList
+from syndicate.mailing.model import normalise_email, subscriber_id
 
 
 @dataclass(frozen=True)

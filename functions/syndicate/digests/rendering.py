@@ -7,29 +7,16 @@ substitution, so a million recipients cost one template render per edition.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
 from typing import Any
 
 import css_inline
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from syndicate.articles.model import Article, article_url
 from syndicate.digests.edition import DigestEdition
+from syndicate.mailing.templates import email_environment
 
 UNSUBSCRIBE_SLOT = "@@UNSUBSCRIBE_URL@@"
 PREFERENCES_SLOT = "@@PREFERENCES_URL@@"
-
-
-@lru_cache(maxsize=None)
-def environment(package: str = "syndicate.digests") -> Environment:
-    return Environment(
-        loader=PackageLoader(package, "templates"),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True, default=False),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
 
 
 @dataclass(frozen=True)
@@ -47,7 +34,7 @@ class RenderedEdition:
         return values
 
     @classmethod
-    def from_document(cls, values: dict[str, Any]) -> "RenderedEdition":
+    def from_document(cls, values: dict[str, Any]) -> RenderedEdition:
         return cls(**{**values, "article_ids": tuple(values["article_ids"])})
 
 
@@ -69,7 +56,7 @@ class EditionRenderer:
     def render(self, edition: DigestEdition, articles: list[Article]) -> RenderedEdition:
         if not articles:
             raise ValueError("an empty edition is never rendered")
-        env = environment()
+        env = email_environment("syndicate.digests")
         heading = f"Your {edition.cadence} digest: {len(articles)} new article{'s' if len(articles) != 1 else ''}"
         context = {
             "heading": heading,

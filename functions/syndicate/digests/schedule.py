@@ -11,35 +11,19 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterator, Protocol
+from typing import Any
 
 from syndicate.articles.model import Article
 from syndicate.clock import isoformat
 from syndicate.digests.edition import PERIODS, DigestEdition, became_public
+from syndicate.digests.ports import ArticleListing, BatchQueue, EditionArchive, MailingList
 from syndicate.digests.rendering import EditionRenderer
-from syndicate.subscriptions.model import Recipient, Subscriber, category_slugs
+from syndicate.mailing.model import Recipient, category_slugs
 
 RECIPIENTS_PER_MESSAGE = 50
 # Backdated articles count from when they were stored; look this far before the window for them.
 BACKDATING_LOOKBACK = timedelta(days=7)
 _PAGE = 100
-
-
-class ArticleListing(Protocol):
-    def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Any: ...
-
-
-class MailingList(Protocol):
-    def receiving(self, cadence: str) -> Iterator[Subscriber]: ...
-    def digest_window(self, cadence: str, until: str, first_since: str) -> str: ...
-
-
-class EditionArchive(Protocol):
-    def put(self, edition_id: str, document: dict[str, Any]) -> None: ...
-
-
-class BatchQueue(Protocol):
-    def send_all(self, bodies: list[dict[str, Any]]) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -62,8 +46,14 @@ def batch_body(edition: DigestEdition, recipients: list[Recipient]) -> dict[str,
 
 
 class DigestScheduler:
-    def __init__(self, subscribers: MailingList, articles: ArticleListing, renderer: EditionRenderer,
-                 editions: EditionArchive, queue: BatchQueue) -> None:
+    def __init__(
+        self,
+        subscribers: MailingList,
+        articles: ArticleListing,
+        renderer: EditionRenderer,
+        editions: EditionArchive,
+        queue: BatchQueue,
+    ) -> None:
         self._subscribers = subscribers
         self._articles = articles
         self._renderer = renderer
@@ -94,8 +84,10 @@ class DigestScheduler:
             rendered = self._renderer.render(edition, chosen)
             self._editions.put(edition.id, rendered.as_document())
             members = groups[edition]
-            bodies = [batch_body(edition, members[i:i + RECIPIENTS_PER_MESSAGE])
-                      for i in range(0, len(members), RECIPIENTS_PER_MESSAGE)]
+            bodies = [
+                batch_body(edition, members[i : i + RECIPIENTS_PER_MESSAGE])
+                for i in range(0, len(members), RECIPIENTS_PER_MESSAGE)
+            ]
             self._queue.send_all(bodies)
             editions += 1
             recipients += len(members)

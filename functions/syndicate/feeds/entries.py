@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import mimetypes
 import re
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple
 
 from syndicate.articles.model import Article, article_url
+from syndicate.feeds.ports import ImageProbe
 
 # Everything outside the XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -101,12 +102,6 @@ class Entry(NamedTuple):
     language: str | None
 
 
-class ImageProbe(Protocol):
-    """Finds an image's size and media type (e.g. an HTTP HEAD); raises when it cannot."""
-
-    def describe(self, url: str) -> tuple[int, str]: ...
-
-
 def build_entry(article: Article, site_url: str, probe: ImageProbe | None = None) -> Entry:
     """The feed entry for a public article that has its body loaded."""
     extras = article.extras
@@ -130,11 +125,11 @@ def build_entry(article: Article, site_url: str, probe: ImageProbe | None = None
     )
 
 
-def _author(author: dict) -> Author:
+def _author(author: dict[str, Any]) -> Author:
     return Author(xml_text(author["name"]), _optional_text(author.get("url")), _optional_text(author.get("email")))
 
 
-def _image(image: dict | None, probe: ImageProbe | None) -> Image | None:
+def _image(image: dict[str, Any] | None, probe: ImageProbe | None) -> Image | None:
     if not image:
         return None
     url = xml_text(image["url"])
@@ -155,8 +150,3 @@ def _image(image: dict | None, probe: ImageProbe | None) -> Image | None:
         height=image.get("height"),
         length=length,
     )
-
-
-def without_image_details(article: Article, site_url: str) -> Entry:
-    """The entry when the image could not be resolved: no enclosure, the rest unchanged."""
-    return build_entry(article, site_url, probe=None)

@@ -52,13 +52,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from syndicate.articles.model import Article, article_url
-from syndicate.articles.service import Page
 from syndicate.clock import Clock, isoformat
-from syndicate.feeds.documents import FORMATS, FeedDocument, Links, render_article_page, renderer_version
-from syndicate.feeds.entries import Entry, ImageProbe, build_entry, xml_text
+from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, render_article_page, renderer_version
+from syndicate.feeds.entries import Entry, build_entry, xml_text
+from syndicate.feeds.ports import ArticleSource, HubPinger, ImageProbe, SiteWriter
 
 STATE_FORMAT = 1
 SITE_TITLE = "Syndicate"
@@ -67,30 +67,6 @@ OPEN_ARCHIVE_CACHE = "public, max-age=300"
 SEALED_ARCHIVE_CACHE = "public, max-age=31536000, immutable"
 ARTICLE_PAGE_CACHE = "public, max-age=300"
 ARTICLE_PAGE_TYPE = "text/html; charset=utf-8"
-
-
-class ArticleSource(Protocol):
-    def public_range(
-        self, *, category: str | None, after: str | None, before: str, limit: int, newest_first: bool
-    ) -> Page: ...
-
-    def with_body(self, article: Article) -> Article: ...
-
-    def list_categories(self) -> list[tuple[str, str]]: ...
-
-
-class SiteWriter(Protocol):
-    def read_state(self) -> dict[str, Any] | None: ...
-
-    def write_state(self, state: dict[str, Any]) -> None: ...
-
-    def put(self, key: str, body: bytes, *, content_type: str, cache_control: str, digest: str) -> None: ...
-
-    def delete(self, key: str) -> None: ...
-
-
-class HubPinger(Protocol):
-    def ping(self, hub_url: str, topic_url: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -138,7 +114,7 @@ class _Run:
     now: str
     state: dict[str, Any]
     report: RenderReport
-    bodies: dict[tuple[str, str | None], Article | None] = field(default_factory=dict)
+    bodies: dict[tuple[str, str | None], Article] = field(default_factory=dict)
     entries: dict[str, tuple[int, Entry]] = field(default_factory=dict)  # article id -> (version, entry)
     shown: dict[str, int] = field(default_factory=dict)  # in a feed or an open page now
     sealed: set[str] = field(default_factory=set)
@@ -256,7 +232,9 @@ class FeedRenderer:
         for fmt in FORMATS:
             key = spec.archive_key(page, fmt.file_name)
             body = fmt.render(document, self._links(spec, fmt.file_name, page, page - 1 or None), self._tag_domain)
-            self._site.put(key, body, content_type=fmt.content_type, cache_control=SEALED_ARCHIVE_CACHE, digest=_sha256(body))
+            self._site.put(
+                key, body, content_type=fmt.content_type, cache_control=SEALED_ARCHIVE_CACHE, digest=_sha256(body)
+            )
             run.state["objects"].pop(key, None)  # sealed: never compared again
             run.report.written.append(key)
         feed_state["sealed_pages"] = page
@@ -284,7 +262,7 @@ class FeedRenderer:
             run.report.unchanged_documents += 1
             return
         entries = self._entries(articles, run)
-        complete = len(entries) == len(articles)
+        all_rendered = len(entries) == len(articles)
         document = self._document(spec, entries, archive=page is not None, complete=False)
         for fmt in FORMATS:
             key = spec.archive_key(page, fmt.file_name) if page else spec.current_key(fmt.file_name)
@@ -297,7 +275,7 @@ class FeedRenderer:
             run.report.written.append(key)
             if page is None:
                 run.changed_feeds.append(self._url(key))
-        feed_state[slot] = fingerprint if complete else None
+        feed_state[slot] = fingerprint if all_rendered else None
 
     def _forget_open_page(self, spec: FeedSpec, feed_state: dict[str, Any], run: _Run) -> None:
         page = feed_state.pop("open_page")
@@ -346,9 +324,10 @@ class FeedRenderer:
 
     def _body(self, article: Article, run: _Run) -> Article:
         cache_key = (article.id, article.body_version)
-        if cache_key not in run.bodies:
-            run.bodies[cache_key] = self._source.with_body(article)
-        return run.bodies[cache_key]
+        loaded = run.bodies.get(cache_key)
+        if loaded is None:
+            loaded = run.bodies[cache_key] = self._source.with_body(article)
+        return loaded
 
     # -- article pages --------------------------------------------------------------------
 
@@ -359,7 +338,9 @@ class FeedRenderer:
         page was written, so the work is bounded by what the feeds show, like everything else.
         """
         previous: dict[str, int] = run.state.get("shown", {})
-        current = {article_id: version for article_id, version in run.shown.items() if previous.get(article_id) == version}
+        current = {
+            article_id: version for article_id, version in run.shown.items() if previous.get(article_id) == version
+        }
         feed_url = self._url("feeds/rss.xml")
         for article_id, (version, entry) in run.entries.items():
             if previous.get(article_id) == version:
@@ -368,7 +349,9 @@ class FeedRenderer:
             body = render_article_page(
                 entry, page_url=article_url(self._site_url, article_id), feed_url=feed_url, site_title=SITE_TITLE
             )
-            self._site.put(key, body, content_type=ARTICLE_PAGE_TYPE, cache_control=ARTICLE_PAGE_CACHE, digest=_sha256(body))
+            self._site.put(
+                key, body, content_type=ARTICLE_PAGE_TYPE, cache_control=ARTICLE_PAGE_CACHE, digest=_sha256(body)
+            )
             run.report.written.append(key)
             if article_id in run.shown:
                 current[article_id] = version
@@ -412,9 +395,9 @@ class FeedRenderer:
             complete=complete,
         )
 
-    def _links(self, spec: FeedSpec, file_name: str, page: int | None, prev_page: int | None) -> Links:
+    def _links(self, spec: FeedSpec, file_name: str, page: int | None, prev_page: int | None) -> FeedLinks:
         self_key = spec.archive_key(page, file_name) if page else spec.current_key(file_name)
-        return Links(
+        return FeedLinks(
             self_url=self._url(self_key),
             prev_archive=self._url(spec.archive_key(prev_page, file_name)) if prev_page else None,
             current=self._url(spec.current_key(file_name)) if page else None,

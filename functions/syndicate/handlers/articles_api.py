@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
@@ -15,7 +16,7 @@ from syndicate.api.requests import header, json_body
 from syndicate.articles.model import Article
 from syndicate.errors import Unauthorized
 from syndicate.observability import logger, metrics, tracer
-from syndicate.settings import article_settings
+from syndicate.settings import site_settings
 
 app = APIGatewayRestResolver()
 problems.register(app)
@@ -27,19 +28,20 @@ ITEM_METHODS = ["GET", "PUT", "DELETE"]
 
 def requester() -> str:
     """The publisher the authorizer resolved the API key to."""
-    publisher_id = (app.current_event.request_context.authorizer or {}).get("publisher_id")
-    if not publisher_id:
+    authorizer: dict[str, Any] = dict(app.current_event.request_context.authorizer or {})
+    publisher_id = authorizer.get("publisher_id")
+    if not isinstance(publisher_id, str) or not publisher_id:
         raise Unauthorized("Send your API key as Authorization: Bearer <key>.")
     return publisher_id
 
 
 def request_document() -> object:
     event = app.current_event
-    return json_body(event.headers, event.body, event.is_base64_encoded)
+    return json_body(event.headers, event.body, bool(event.is_base64_encoded))
 
 
-def article_response(article: Article, status: int = 200) -> Response:
-    site_url = article_settings().site_url
+def article_response(article: Article, status: int = 200) -> Response[str]:
+    site_url = site_settings().site_url
     return Response(
         status_code=status,
         content_type="application/json",
@@ -53,7 +55,7 @@ def article_response(article: Article, status: int = 200) -> Response:
 
 
 @app.post("/articles")
-def create_article() -> Response:
+def create_article() -> Response[str]:
     article = dependencies.article_service().publish(
         requester(),
         request_document(),
@@ -65,9 +67,9 @@ def create_article() -> Response:
 
 
 @app.get("/articles")
-def list_articles() -> Response:
+def list_articles() -> Response[str]:
     page = dependencies.article_service().list(requester(), dict(app.current_event.query_string_parameters or {}))
-    site_url = article_settings().site_url
+    site_url = site_settings().site_url
     return Response(
         status_code=200,
         content_type="application/json",
@@ -80,7 +82,7 @@ def list_articles() -> Response:
 
 
 @app.get("/articles/<article_id>")
-def get_article(article_id: str) -> Response:
+def get_article(article_id: str) -> Response[str]:
     article = dependencies.article_service().read(requester(), article_id)
     if_none_match = header(app.current_event.headers, "If-None-Match")
     if if_none_match and article.etag in [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]:
@@ -89,7 +91,7 @@ def get_article(article_id: str) -> Response:
 
 
 @app.put("/articles/<article_id>")
-def put_article(article_id: str) -> Response:
+def put_article(article_id: str) -> Response[str]:
     headers = app.current_event.headers
     result = dependencies.article_service().put(
         requester(),
@@ -104,7 +106,7 @@ def put_article(article_id: str) -> Response:
 
 
 @app.delete("/articles/<article_id>")
-def retract_article(article_id: str) -> Response:
+def retract_article(article_id: str) -> Response[str]:
     dependencies.article_service().retract(
         requester(), article_id, if_match=header(app.current_event.headers, "If-Match")
     )
@@ -113,17 +115,17 @@ def retract_article(article_id: str) -> Response:
 
 
 @app.route("/articles", method=[m for m in ALL_METHODS if m not in COLLECTION_METHODS])
-def articles_other_method() -> Response:
+def articles_other_method() -> Response[str]:
     raise problems.method_not_allowed(COLLECTION_METHODS)
 
 
 @app.route("/articles/<article_id>", method=[m for m in ALL_METHODS if m not in ITEM_METHODS])
-def article_other_method(article_id: str) -> Response:
+def article_other_method(article_id: str) -> Response[str]:
     raise problems.method_not_allowed(ITEM_METHODS)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -6,6 +6,8 @@ method of the stage, not just the one being called.
 
 from __future__ import annotations
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.data_classes import event_source
 from aws_lambda_powertools.utilities.data_classes.api_gateway_authorizer_event import (
     APIGatewayAuthorizerRequestEvent,
@@ -20,11 +22,11 @@ from syndicate.observability import logger, tracer
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)
-def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict:
+def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> dict[str, Any]:
     publisher = dependencies.publisher_directory().resolve(event.headers.get("Authorization"))
     if publisher is None:
         # API Gateway answers 401 (and our UNAUTHORIZED gateway response) for exactly this message.
-        raise Exception("Unauthorized")  # noqa: TRY002 - the contract of a Lambda authorizer
+        raise Exception("Unauthorized")
     arn = event.parsed_arn
     policy = APIGatewayAuthorizerResponse(
         principal_id=publisher.publisher_id,

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -12,7 +13,7 @@ from syndicate import dependencies
 from syndicate.observability import logger, metrics, tracer
 
 
-def ses_events(event: dict) -> Iterator[dict[str, Any]]:
+def ses_events(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """The SES event objects in an EventBridge event (``detail``) or an SNS delivery (``Message``)."""
     if "detail" in event:
         yield event["detail"]
@@ -24,7 +25,7 @@ def ses_events(event: dict) -> Iterator[dict[str, Any]]:
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     recorder = dependencies.feedback_recorder()
     suppressed = 0
     for ses_event in ses_events(event):

@@ -3,30 +3,31 @@
 from __future__ import annotations
 
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from syndicate import dependencies
+from syndicate.mailing.model import CADENCES
 from syndicate.observability import logger, metrics, tracer
-from syndicate.subscriptions.model import CADENCES
 
 
-def scheduled_time(event: dict) -> datetime:
+def scheduled_time(event: dict[str, Any]) -> datetime:
     """The time the run was scheduled for (the same on every retry of it), else now."""
     value = str(event.get("scheduled_time") or "")
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return dependencies.clock()()
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     cadence = event.get("cadence")
     if cadence not in CADENCES:
         raise ValueError(f"the schedule input must name a cadence ({', '.join(CADENCES)}), got {cadence!r}")

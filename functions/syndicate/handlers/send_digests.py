@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -20,18 +21,25 @@ SAFETY_MARGIN_MS = 15_000
 
 def send_batch(record: SQSRecord, lambda_context: LambdaContext) -> None:
     batch = DigestBatch.from_body(json.loads(record.body))
-    report = dependencies.digest_sender().deliver(
+    report = dependencies.digest_delivery().deliver(
         batch, time_left=lambda: lambda_context.get_remaining_time_in_millis() > SAFETY_MARGIN_MS
     )
     metrics.add_metric(name="DigestsSent", unit=MetricUnit.Count, value=report.sent)
     metrics.add_metric(name="DigestsAlreadySent", unit=MetricUnit.Count, value=report.already_sent)
-    logger.info("digest batch delivered", extra={"edition": batch.edition_id, "sent": report.sent,
-                                                  "already_sent": report.already_sent,
-                                                  "not_receiving": report.not_receiving})
+    logger.info(
+        "digest batch delivered",
+        extra={
+            "edition": batch.edition_id,
+            "sent": report.sent,
+            "already_sent": report.already_sent,
+            "not_receiving": report.not_receiving,
+        },
+    )
 
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
-    return process_partial_response(event=event, record_handler=send_batch, processor=processor, context=context)
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    response = process_partial_response(event=event, record_handler=send_batch, processor=processor, context=context)
+    return dict(response)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import json
+from typing import Any
 from urllib.parse import parse_qs
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -13,9 +15,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from syndicate import dependencies, settings
 from syndicate.api import problems
 from syndicate.api.requests import header, json_body
-from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone
+from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone, Violation
+from syndicate.mailing.links import SubscriptionLinks
 from syndicate.observability import logger, metrics, tracer
-from syndicate.subscriptions.links import Links
 from syndicate.subscriptions.pages import message_page, page
 from syndicate.subscriptions.service import ManagePage
 
@@ -28,29 +30,40 @@ PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'"
+    ),
 }
 MAX_FORM_BYTES = 16 * 1024
+ACCEPTED = {
+    "status": "accepted",
+    "detail": "If the address can receive our digest, a confirmation email is on its way.",
+}
 
 
-def html(status: int, body: str) -> Response:
+def html(status: int, body: str) -> Response[str]:
     return Response(status_code=status, content_type=HTML, body=body, headers=dict(PAGE_HEADERS))
 
 
 def sender_name() -> str:
-    return dependencies.mail_sender().display_name
+    return dependencies.sender_profile().display_name
 
 
 @app.exception_handler(InvalidToken)
 @app.exception_handler(SubscriptionGone)
-def link_problem(error: InvalidToken | SubscriptionGone) -> Response:
+def link_problem(error: InvalidToken | SubscriptionGone) -> Response[str]:
     """A bad, expired or stale link gets a page a reader understands (status from api.problems)."""
     metrics.add_metric(name="SubscriptionLinkRefused", unit=MetricUnit.Count, value=1)
     status, _ = problems.status_of(error)
-    return html(status, message_page(
-        "This link does not work", str(error), sender_name(),
-        hint="Links in our emails work for a limited time; the newest email has a fresh one.",
-    ))
+    return html(
+        status,
+        message_page(
+            "This link does not work",
+            str(error),
+            sender_name(),
+            hint="Links in our emails work for a limited time; the newest email has a fresh one.",
+        ),
+    )
 
 
 def api_url() -> str:
@@ -76,50 +89,65 @@ def form() -> dict[str, list[str]]:
     return parse_qs(data.decode("utf-8", errors="replace"), keep_blank_values=True)
 
 
-def preferences_page(manage: ManagePage, status: int = 200, *, saved: bool = False, errors: list | None = None) -> Response:
+def preferences_page(
+    manage: ManagePage, status: int = 200, *, saved: bool = False, errors: list[Violation] | None = None
+) -> Response[str]:
     subscriber = manage.subscriber
-    return html(status, page(
-        "preferences.html.j2", "Your digest preferences", sender_name(),
-        email=subscriber.email, cadence=subscriber.cadence, categories=list(subscriber.categories),
-        preferences_token=manage.preferences_token, unsubscribe_token=manage.unsubscribe_token,
-        saved=saved, errors=errors or [],
-    ))
+    return html(
+        status,
+        page(
+            "preferences.html.j2",
+            "Your digest preferences",
+            sender_name(),
+            email=subscriber.email,
+            cadence=subscriber.cadence,
+            categories=list(subscriber.categories),
+            preferences_token=manage.preferences_token,
+            unsubscribe_token=manage.unsubscribe_token,
+            saved=saved,
+            errors=errors or [],
+        ),
+    )
 
 
 @app.post("/subscriptions")
-def subscribe() -> Response:
+def subscribe() -> Response[str]:
     event = app.current_event
-    dependencies.subscription_service().subscribe(json_body(event.headers, event.body, event.is_base64_encoded),
-                                                  Links(api_url()))
+    dependencies.subscription_service().subscribe(
+        json_body(event.headers, event.body, bool(event.is_base64_encoded)), SubscriptionLinks(api_url())
+    )
     metrics.add_metric(name="SubscriptionRequests", unit=MetricUnit.Count, value=1)
     # The same answer for a new, pending, subscribed or suppressed address: nothing leaks.
     return Response(
         status_code=202,
         content_type="application/json",
-        body='{"status":"accepted","detail":"If the address can receive our digest, a confirmation email is on its way."}',
+        body=json.dumps(ACCEPTED),
         headers={"Cache-Control": "no-store"},
     )
 
 
 @app.get("/subscriptions/confirm")
-def confirm() -> Response:
+def confirm() -> Response[str]:
     subscriber = dependencies.subscription_service().confirm(token())
     metrics.add_metric(name="SubscriptionsConfirmed", unit=MetricUnit.Count, value=1)
-    return html(200, message_page(
-        "You are subscribed",
-        f"Thank you: {subscriber.email} will receive the {subscriber.cadence} digest.",
-        sender_name(),
-        hint="Every digest has a link to change your preferences or unsubscribe.",
-    ))
+    return html(
+        200,
+        message_page(
+            "You are subscribed",
+            f"Thank you: {subscriber.email} will receive the {subscriber.cadence} digest.",
+            sender_name(),
+            hint="Every digest has a link to change your preferences or unsubscribe.",
+        ),
+    )
 
 
 @app.get("/subscriptions/preferences")
-def show_preferences() -> Response:
+def show_preferences() -> Response[str]:
     return preferences_page(dependencies.subscription_service().manage(token()))
 
 
 @app.post("/subscriptions/preferences")
-def save_preferences() -> Response:
+def save_preferences() -> Response[str]:
     fields = form()
     document: dict[str, object] = {}
     if fields.get("cadence"):
@@ -135,13 +163,13 @@ def save_preferences() -> Response:
 
 
 @app.get("/subscriptions/unsubscribe")
-def show_unsubscribe() -> Response:
+def show_unsubscribe() -> Response[str]:
     dependencies.subscription_service().check_unsubscribe(token())
     return html(200, page("unsubscribe.html.j2", "Unsubscribe", sender_name(), token=token()))
 
 
 @app.post("/subscriptions/unsubscribe")
-def unsubscribe() -> Response:
+def unsubscribe() -> Response[str]:
     # RFC 8058: the body is "List-Unsubscribe=One-Click"; the signed token is what authorises.
     dependencies.subscription_service().unsubscribe(token())
     metrics.add_metric(name="Unsubscribed", unit=MetricUnit.Count, value=1)
@@ -151,5 +179,5 @@ def unsubscribe() -> Response:
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
 @tracer.capture_lambda_handler
 @metrics.log_metrics
-def handler(event: dict, context: LambdaContext) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

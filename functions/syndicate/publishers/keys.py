@@ -8,33 +8,17 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from typing import Protocol
 
 from syndicate.clock import Clock, isoformat
+from syndicate.publishers.ports import Publisher, PublisherRepository
 
 KEY_PREFIX = "syn_"
-
-
-@dataclass(frozen=True)
-class Publisher:
-    publisher_id: str
-    name: str
-    created_at: str
-    revoked_at: str | None = None
 
 
 @dataclass(frozen=True)
 class NewPublisher:
     publisher: Publisher
     api_key: str  # the only time the key exists in clear
-
-
-class PublisherRepository(Protocol):
-    def add(self, publisher: Publisher, key_hash: str) -> None: ...
-
-    def find_by_key_hash(self, key_hash: str) -> Publisher | None: ...
-
-    def revoke(self, publisher_id: str, revoked_at: str) -> bool: ...
 
 
 def hash_key(api_key: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from syndicate.digests.rendering import environment
+from syndicate.mailing.templates import email_environment
 
 
 def page(template: str, title: str, sender_name: str, **context: Any) -> str:
-    env = environment("syndicate.subscriptions")
+    env = email_environment("syndicate.subscriptions")
     return env.get_template(template).render(title=title, sender_name=sender_name, **context)
 
 

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from syndicate import contract
 from syndicate.clock import Clock, isoformat
-from syndicate.digests.message import Mailer, MessageTemplate, Personal, Sender
-from syndicate.digests.rendering import environment
-from syndicate.errors import InvalidRequest, InvalidToken, MailNotSent, SubscriptionGone, TooManyRequests
-from syndicate.subscriptions import tokens
-from syndicate.subscriptions.links import Links
-from syndicate.subscriptions.model import (
+from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone, TooManyRequests
+from syndicate.mailing import tokens
+from syndicate.mailing.links import SubscriptionLinks
+from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
+from syndicate.mailing.model import (
     PENDING,
     SUBSCRIBED,
     Subscriber,
@@ -26,19 +25,11 @@ from syndicate.subscriptions.model import (
     normalise_email,
     subscriber_id,
 )
+from syndicate.mailing.ports import MailNotSent, MailTransport
+from syndicate.mailing.templates import email_environment
+from syndicate.subscriptions.ports import SubscriberRepository
 
 CONFIRMATION_INTERVAL = timedelta(minutes=15)
-
-
-class SubscriberRepository(Protocol):
-    def get(self, subscriber_id: str) -> Subscriber | None: ...
-    def save_pending(self, subscriber: Subscriber) -> bool: ...
-    def claim_confirmation_slot(self, subscriber_id: str, now: str, not_since: str) -> bool: ...
-    def release_confirmation_slot(self, subscriber_id: str, sent_at: str) -> None: ...
-    def confirm(self, subscriber_id: str, now: str) -> bool: ...
-    def save_preferences(self, subscriber: Subscriber) -> bool: ...
-    def unsubscribe(self, subscriber_id: str, now: str) -> bool: ...
-
 
 
 @dataclass(frozen=True)
@@ -61,8 +52,16 @@ def unique_categories(categories: list[str]) -> tuple[str, ...]:
 
 
 class SubscriptionService:
-    def __init__(self, store: SubscriberRepository, signer: tokens.TokenSigner, mailer: Mailer, sender: Sender,
-                 clock: Clock, *, id_secret: bytes) -> None:
+    def __init__(
+        self,
+        store: SubscriberRepository,
+        signer: tokens.TokenSigner,
+        mailer: MailTransport,
+        sender: SenderProfile,
+        clock: Clock,
+        *,
+        id_secret: bytes,
+    ) -> None:
         self._store = store
         self._signer = signer
         self._mailer = mailer
@@ -72,7 +71,7 @@ class SubscriptionService:
 
     # -- sign-up ------------------------------------------------------------------------------
 
-    def subscribe(self, document: Any, links: Links) -> None:
+    def subscribe(self, document: Any, links: SubscriptionLinks) -> None:
         found = contract.violations("subscription", document)
         if found:
             raise InvalidRequest.in_document("subscription", found)
@@ -103,12 +102,18 @@ class SubscriptionService:
             self._mailer.send_raw(self._sender.address, email, message)
         except MailNotSent:
             self._store.release_confirmation_slot(identity, stamp)
-            raise TooManyRequests("We could not send the confirmation email just now; try again in a few minutes.") from None
+            raise TooManyRequests(
+                "We could not send the confirmation email just now; try again in a few minutes."
+            ) from None
 
     def _confirmation(self, subscriber: Subscriber, confirm_url: str) -> bytes:
-        env = environment("syndicate.subscriptions")
-        context = {"sender_name": self._sender.display_name, "confirm_url": confirm_url,
-                   "cadence": subscriber.cadence, "categories": subscriber.categories}
+        env = email_environment("syndicate.subscriptions")
+        context = {
+            "sender_name": self._sender.display_name,
+            "confirm_url": confirm_url,
+            "cadence": subscriber.cadence,
+            "categories": subscriber.categories,
+        }
         template = MessageTemplate(
             self._sender,
             f"Confirm your subscription to {self._sender.display_name}",
@@ -117,12 +122,14 @@ class SubscriptionService:
             self._clock(),
             list_headers=False,
         )
-        return template.personalise(Personal(
-            to=subscriber.email,
-            message_id=f"confirm.{subscriber.id}.{int(self._clock().timestamp())}@{self._sender.domain}",
-            unsubscribe_url="",
-            preferences_url="",
-        ))
+        return template.personalise(
+            Personal(
+                to=subscriber.email,
+                message_id=f"confirm.{subscriber.id}.{int(self._clock().timestamp())}@{self._sender.domain}",
+                unsubscribe_url="",
+                preferences_url="",
+            )
+        )
 
     def confirm(self, token: str | None) -> Subscriber:
         identity = self._signer.verify(token, tokens.CONFIRM)
@@ -142,8 +149,11 @@ class SubscriptionService:
         subscriber = self._existing(identity)
         if subscriber.status != SUBSCRIBED or subscriber.suppressed:
             raise SubscriptionGone("You are not subscribed any more; subscribe again to choose what you receive.")
-        return ManagePage(subscriber, self._signer.issue(tokens.PREFERENCES, identity),
-                          self._signer.issue(tokens.UNSUBSCRIBE, identity))
+        return ManagePage(
+            subscriber,
+            self._signer.issue(tokens.PREFERENCES, identity),
+            self._signer.issue(tokens.UNSUBSCRIBE, identity),
+        )
 
     def change_preferences(self, token: str | None, form: dict[str, Any]) -> ManagePage:
         """Apply the preferences form ({"cadence", "categories"}); a cadence change restarts the window."""

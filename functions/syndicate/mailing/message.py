@@ -18,7 +18,6 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from typing import Protocol
 
 # max_line_length=998: long URLs in List-Unsubscribe are not folded into encoded-words.
 SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
@@ -31,14 +30,10 @@ _HTML = "HTMLBODYSLOT"
 _SLOTS = re.compile("|".join(re.escape(s) for s in (_TO, _MESSAGE_ID, _UNSUBSCRIBE, _TEXT, _HTML)).encode("ascii"))
 
 
-class Mailer(Protocol):
-    """Hands a finished MIME message to the mail service; raises ``MailNotSent`` when it was not sent."""
-
-    def send_raw(self, sender: str, recipient: str, message: bytes) -> str: ...
-
-
 @dataclass(frozen=True)
-class Sender:
+class SenderProfile:
+    """Who the mail is from: the From address and name, and the list headers every digest carries."""
+
     address: str
     display_name: str
     list_id: str  # "Syndicate digest <digest.syndicate.example>" or just the id
@@ -78,8 +73,17 @@ def _quoted_printable(text: str) -> bytes:
 class MessageTemplate:
     """One message skeleton; ``personalise`` gives the bytes for one recipient."""
 
-    def __init__(self, sender: Sender, subject: str, text: str, html_body: str | None, date: datetime,
-                 *, slots: dict[str, str] | None = None, list_headers: bool = True) -> None:
+    def __init__(
+        self,
+        sender: SenderProfile,
+        subject: str,
+        text: str,
+        html_body: str | None,
+        date: datetime,
+        *,
+        slots: dict[str, str] | None = None,
+        list_headers: bool = True,
+    ) -> None:
         """``slots`` maps placeholders in ``text``/``html_body`` to Personal attribute names."""
         self.sender = sender
         self._slots = slots or {}
@@ -108,7 +112,7 @@ class MessageTemplate:
         self._order: list[bytes] = []
         position = 0
         for match in _SLOTS.finditer(skeleton):
-            self._pieces.append(skeleton[position:match.start()])
+            self._pieces.append(skeleton[position : match.start()])
             self._order.append(match.group())
             position = match.end()
         self._pieces.append(skeleton[position:])
@@ -124,7 +128,7 @@ class MessageTemplate:
         position = 0
         for match in pattern.finditer(body):
             attribute = self._slots[match.group()]
-            pieces.append((body[position:match.start()], ("html:" if escape else "") + attribute))
+            pieces.append((body[position : match.start()], ("html:" if escape else "") + attribute))
             position = match.end()
         pieces.append((body[position:], None))
         return pieces
@@ -151,7 +155,7 @@ class MessageTemplate:
         if self._html is not None:
             values[_HTML.encode()] = _quoted_printable(self._fill(self._html, personal))
         out = [self._pieces[0]]
-        for slot, piece in zip(self._order, self._pieces[1:]):
+        for slot, piece in zip(self._order, self._pieces[1:], strict=False):
             out.append(values[slot])
             out.append(piece)
         return b"".join(out)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer
 
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
 
 
 def idempotency_records(table_name: str) -> DynamoDBPersistenceLayer:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Links:
+class SubscriptionLinks:
     api_url: str  # https://{api}.execute-api.{region}.amazonaws.com/{stage}, no trailing slash
 
     def confirm(self, token: str) -> str:

@@ -17,19 +17,30 @@ put before the message is handed to SES; TTL ``expires_at`` cleans it up.
 from __future__ import annotations
 
 import uuid
-from typing import Any, Iterable, Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 from botocore.exceptions import ClientError
 
-from syndicate.subscriptions.model import SUBSCRIBED, UNSUBSCRIBED, Subscriber
-from syndicate.storage.clients import client
-from syndicate.storage.items import is_condition_failure, marshal, unmarshal
-
+from syndicate.adapters.clients import client
+from syndicate.adapters.dynamodb import is_condition_failure, marshal, unmarshal
+from syndicate.mailing.model import SUBSCRIBED, UNSUBSCRIBED, Subscriber
 
 PROFILE = "PROFILE"
 _FIELDS = (
-    "id", "email", "status", "cadence", "categories", "created_at", "updated_at", "confirmed_at", "since",
-    "confirmation_sent_at", "unsubscribed_at", "suppressed_at", "suppression_reason",
+    "id",
+    "email",
+    "status",
+    "cadence",
+    "categories",
+    "created_at",
+    "updated_at",
+    "confirmed_at",
+    "since",
+    "confirmation_sent_at",
+    "unsubscribed_at",
+    "suppressed_at",
+    "suppression_reason",
 )
 
 
@@ -38,7 +49,7 @@ def subscriber_key(subscriber_id: str) -> dict[str, str]:
 
 
 def _subscriber_from_item(item: dict[str, Any]) -> Subscriber:
-    values = {name: item.get(name) for name in _FIELDS}
+    values: dict[str, Any] = {name: item.get(name) for name in _FIELDS}
     values["categories"] = tuple(item.get("categories") or ())
     return Subscriber(**values)
 
@@ -73,7 +84,7 @@ class SubscriberStore:
         wanted = list(dict.fromkeys(subscriber_ids))
         found: dict[str, Subscriber] = {}
         for start in range(0, len(wanted), 100):
-            keys = [marshal(subscriber_key(i)) for i in wanted[start:start + 100]]
+            keys = [marshal(subscriber_key(i)) for i in wanted[start : start + 100]]
             request = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
             while request:
                 response = client("dynamodb").batch_get_item(RequestItems=request)
@@ -107,7 +118,9 @@ class SubscriberStore:
             client("dynamodb").put_item(
                 TableName=self.table_name,
                 Item=marshal(_item_from_subscriber(subscriber)),
-                ConditionExpression="attribute_not_exists(pk) OR (#status <> :subscribed AND attribute_not_exists(suppressed_at))",
+                ConditionExpression=(
+                    "attribute_not_exists(pk) OR (#status <> :subscribed AND attribute_not_exists(suppressed_at))"
+                ),
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=marshal({":subscribed": SUBSCRIBED}),
             )
@@ -183,14 +196,27 @@ class SubscriberStore:
                 "REMOVE cadence_listing"
             ),
             ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues=marshal({
-                ":now": now, ":reason": reason, ":id": subscriber_id, ":email": email,
-                ":unsubscribed": UNSUBSCRIBED, ":weekly": "weekly", ":none": [],
-            }),
+            ExpressionAttributeValues=marshal(
+                {
+                    ":now": now,
+                    ":reason": reason,
+                    ":id": subscriber_id,
+                    ":email": email,
+                    ":unsubscribed": UNSUBSCRIBED,
+                    ":weekly": "weekly",
+                    ":none": [],
+                }
+            ),
         )
 
-    def _update(self, subscriber_id: str, expression: str, condition: str, values: dict[str, Any],
-                names: dict[str, str] | None = None) -> bool:
+    def _update(
+        self,
+        subscriber_id: str,
+        expression: str,
+        condition: str,
+        values: dict[str, Any],
+        names: dict[str, str] | None = None,
+    ) -> bool:
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "Key": marshal(subscriber_key(subscriber_id)),
@@ -221,7 +247,7 @@ class SubscriberStore:
         for _ in range(3):
             existing = dynamodb.get_item(TableName=self.table_name, Key=marshal(key), ConsistentRead=True)
             if "Item" in existing:
-                return unmarshal(existing["Item"])["since"]
+                return str(unmarshal(existing["Item"])["since"])
             previous = dynamodb.query(
                 TableName=self.table_name,
                 KeyConditionExpression="pk = :pk AND sk < :until",
@@ -256,12 +282,14 @@ class DeliveryLedger:
         try:
             client("dynamodb").put_item(
                 TableName=self.table_name,
-                Item=marshal({
-                    "delivery": f"{edition_id}#{subscriber_id}",
-                    "claim": claim_id,
-                    "claimed_at": now,
-                    "expires_at": expires_at,
-                }),
+                Item=marshal(
+                    {
+                        "delivery": f"{edition_id}#{subscriber_id}",
+                        "claim": claim_id,
+                        "claimed_at": now,
+                        "expires_at": expires_at,
+                    }
+                ),
                 ConditionExpression="attribute_not_exists(delivery)",
             )
         except ClientError as error:

@@ -6,11 +6,13 @@ presented key. Revoking removes ``key_hash``, so a revoked key drops out of the 
 
 from __future__ import annotations
 
+from typing import Any
+
 from botocore.exceptions import ClientError
 
-from syndicate.publishers.keys import Publisher
-from syndicate.storage.clients import client
-from syndicate.storage.items import is_condition_failure, unmarshal
+from syndicate.adapters.clients import client
+from syndicate.adapters.dynamodb import is_condition_failure, unmarshal
+from syndicate.publishers.ports import Publisher
 
 
 class PublisherStore:
@@ -68,7 +70,7 @@ class PublisherStore:
         return True
 
 
-def _publisher(item: dict) -> Publisher:
+def _publisher(item: dict[str, Any]) -> Publisher:
     values = unmarshal(item)
     return Publisher(
         publisher_id=values["publisher_id"],

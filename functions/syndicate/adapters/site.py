@@ -13,7 +13,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
 
 STATE_KEY = "_render/feeds-state.json"
 
@@ -29,7 +29,8 @@ class SiteBucket:
             if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
                 return None
             raise
-        return json.loads(response["Body"].read())
+        state: dict[str, Any] = json.loads(response["Body"].read())
+        return state
 
     def write_state(self, state: dict[str, Any]) -> None:
         client("s3").put_object(

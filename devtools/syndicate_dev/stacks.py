@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
 
 
 def stack_output(stack_name: str, output_key: str) -> str:

@@ -9,7 +9,7 @@ while it creates clients, so creation holds a lock; the clients themselves are s
 from __future__ import annotations
 
 import threading
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 import boto3
@@ -25,10 +25,15 @@ def client(service: str, *, max_attempts: int = 3) -> Any:
         return _client(service, max_attempts)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _client(service: str, max_attempts: int) -> Any:
-    config = _CONFIG if max_attempts == 3 else _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": max_attempts}))
-    return _session().client(service, config=config)
+    config = (
+        _CONFIG
+        if max_attempts == 3
+        else _CONFIG.merge(Config(retries={"mode": "standard", "max_attempts": max_attempts}))
+    )
+    session: Any = _session()  # boto3-stubs types client() per literal service name; ours is a variable
+    return session.client(service, config=config)
 
 
 @lru_cache(maxsize=1)

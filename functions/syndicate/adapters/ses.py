@@ -9,27 +9,17 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
-from syndicate.errors import MailNotSent
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
+from syndicate.mailing.ports import SendRejected, SendThrottled, SendUnreachable
 
-THROTTLING_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling", "LimitExceededException"})
-
-
-class SendThrottled(MailNotSent):
-    """SES kept throttling after every retry; the message was not sent."""
-
-
-class SendRejected(MailNotSent):
-    """SES refused the message (bad address, unverified sender, account paused...); not sent."""
-
-
-class SendUnreachable(MailNotSent):
-    """SES could not be reached at all; not sent."""
+THROTTLING_CODES = frozenset(
+    {"TooManyRequestsException", "ThrottlingException", "Throttling", "LimitExceededException"}
+)
 
 
 @dataclass(frozen=True)
@@ -40,12 +30,16 @@ class Backoff:
 
     def delay(self, attempt: int) -> float:
         """Full jitter: a random wait up to base * 2**attempt, capped."""
-        return random.uniform(0, min(self.cap_seconds, self.base_seconds * (2 ** attempt)))
+        ceiling = min(self.cap_seconds, self.base_seconds * (2**attempt))
+        return random.uniform(0, ceiling)  # noqa: S311 - jitter spreads retries; it guards nothing
 
 
-class SesMailer:
-    def __init__(self, configuration_set: str, *, backoff: Backoff = Backoff(),
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+class SesTransport:
+    """The ``MailTransport`` of the service: SES v2 ``SendEmail`` with raw MIME and a configuration set."""
+
+    def __init__(
+        self, configuration_set: str, *, backoff: Backoff = Backoff(), sleep: Callable[[float], None] = time.sleep
+    ) -> None:
         self.configuration_set = configuration_set
         self.backoff = backoff
         self._sleep = sleep
@@ -62,7 +56,7 @@ class SesMailer:
                     Content={"Raw": {"Data": message}},
                     ConfigurationSetName=self.configuration_set,
                 )
-                return response["MessageId"]
+                return str(response["MessageId"])
             except (ConnectTimeoutError, EndpointConnectionError) as error:
                 # The request never reached SES: known not sent.
                 raise SendUnreachable(str(error)) from error

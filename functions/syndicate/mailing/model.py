@@ -63,7 +63,7 @@ class Subscriber:
     def receives_digests(self) -> bool:
         return self.status == SUBSCRIBED and not self.suppressed
 
-    def with_changes(self, **changes: Any) -> "Subscriber":
+    def with_changes(self, **changes: Any) -> Subscriber:
         return replace(self, **changes)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
 
 
 class QueueWriter:
@@ -16,7 +17,9 @@ class QueueWriter:
     def send_all(self, bodies: Sequence[dict[str, Any]]) -> None:
         """Send every body (as JSON); entries SQS fails are re-sent, a hard failure raises."""
         for start in range(0, len(bodies), 10):
-            pending = {str(i): json.dumps(body, separators=(",", ":")) for i, body in enumerate(bodies[start:start + 10])}
+            pending = {
+                str(i): json.dumps(body, separators=(",", ":")) for i, body in enumerate(bodies[start : start + 10])
+            }
             for _ in range(5):
                 if not pending:
                     break

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
-from syndicate.storage.clients import client
+from syndicate.adapters.clients import client
+
+_CACHED_EDITIONS = 64
 
 
 def edition_key(edition_id: str) -> str:
@@ -17,6 +18,7 @@ class EditionStore:
     def __init__(self, bucket_name: str) -> None:
         self.bucket_name = bucket_name
         self.requests = 0
+        self._cache: dict[str, dict[str, Any]] = {}
 
     def put(self, edition_id: str, document: dict[str, Any]) -> None:
         self.requests += 1
@@ -28,10 +30,11 @@ class EditionStore:
         )
 
     def get(self, edition_id: str) -> dict[str, Any]:
-        return self._cached(edition_id)
-
-    @lru_cache(maxsize=64)
-    def _cached(self, edition_id: str) -> dict[str, Any]:
-        self.requests += 1
-        response = client("s3").get_object(Bucket=self.bucket_name, Key=edition_key(edition_id))
-        return json.loads(response["Body"].read())
+        """The edition's document, read from S3 once per container (a few editions are live at once)."""
+        if edition_id not in self._cache:
+            self.requests += 1
+            response = client("s3").get_object(Bucket=self.bucket_name, Key=edition_key(edition_id))
+            if len(self._cache) >= _CACHED_EDITIONS:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[edition_id] = json.loads(response["Body"].read())
+        return self._cache[edition_id]

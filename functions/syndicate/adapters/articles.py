@@ -35,15 +35,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from syndicate.adapters.clients import client
+from syndicate.adapters.dynamodb import is_condition_failure, marshal, plain, unmarshal
 from syndicate.articles.model import PUBLISHED, RETRACTED, Article, category_slug
-from syndicate.articles.service import InvalidCursor, Page, VersionConflict
-from syndicate.storage.clients import client
-from syndicate.storage.items import is_condition_failure, marshal, plain, unmarshal
+from syndicate.articles.ports import InvalidCursor, Page, VersionConflict
 
 PUBLIC = "public"
 CATEGORY_DIRECTORY = "CATEGORIES"
@@ -153,7 +154,7 @@ class ArticleStore:
             "KeyConditionExpression": "pk = :pk",
             "ExpressionAttributeValues": marshal({":pk": CATEGORY_DIRECTORY}),
         }
-        found = []
+        found: list[tuple[str, str]] = []
         while True:
             response = client("dynamodb").query(**request)
             found.extend((item["sk"]["S"], item["name"]["S"]) for item in response.get("Items", []))
@@ -171,7 +172,16 @@ class ArticleStore:
             cursor=cursor,
         )
 
-    def _query(self, index: str, *, condition: str, names: dict, values: dict, limit: int, cursor: str | None) -> Page:
+    def _query(
+        self,
+        index: str,
+        *,
+        condition: str,
+        names: dict[str, str],
+        values: dict[str, Any],
+        limit: int,
+        cursor: str | None,
+    ) -> Page:
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": index,
@@ -216,18 +226,16 @@ class ArticleStore:
             Body=json.dumps({"markdown": article.body_markdown, "html": article.body_html}).encode("utf-8"),
             ContentType="application/json",
         )
-        return response["VersionId"]
+        return str(response["VersionId"])
 
     def _forget_body(self, article_id: str, version_id: str | None) -> None:
         """Best effort: an unreferenced body version is harmless, so a failure here is ignored."""
         if version_id is None:
             return
-        try:
+        with contextlib.suppress(ClientError):
             client("s3").delete_object(Bucket=self.bucket_name, Key=body_key(article_id), VersionId=version_id)
-        except ClientError:
-            pass
 
-    def write_operations(self, article: Article, previous: Article | None) -> tuple[list[dict], set[str]]:
+    def write_operations(self, article: Article, previous: Article | None) -> tuple[list[dict[str, Any]], set[str]]:
         """The write operations that store ``article`` over ``previous`` (the article item's
         first), and the directory entries among them."""
         listed = _listed_slugs(article)
@@ -244,7 +252,7 @@ class ArticleStore:
         else:
             put["ConditionExpression"] = "version = :expected"
             put["ExpressionAttributeValues"] = marshal({":expected": previous.version})
-        operations: list[dict] = [{"Put": put}]
+        operations: list[dict[str, Any]] = [{"Put": put}]
 
         copies = listed[1:]
         metadata = _item_from_article(article) if copies else {}
@@ -315,4 +323,3 @@ def _decode_cursor(cursor: str, index: str) -> dict[str, Any]:
     ):
         raise InvalidCursor(cursor)
     return marshal(key)
-

@@ -5,6 +5,7 @@ Shared by every store of this package, so numbers, maps and conditions are handl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -43,6 +44,20 @@ def marshal(values: dict[str, Any]) -> dict[str, Any]:
 
 def unmarshal(item: dict[str, Any]) -> dict[str, Any]:
     return {key: _deserializer.deserialize(value) for key, value in item.items()}
+
+
+def condition_held(write: Callable[[], object]) -> bool:
+    """Make a conditional write: True if it was made, False if its condition did not hold.
+
+    Every other failure (throttling, a missing table, a malformed request) is raised as it came.
+    """
+    try:
+        write()
+    except ClientError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True
 
 
 def is_condition_failure(error: ClientError) -> bool:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from syndicate.adapters.clients import client
-from syndicate.adapters.dynamodb import is_condition_failure, unmarshal
+from syndicate.adapters.dynamodb import condition_held, unmarshal
 from syndicate.publishers.ports import Publisher
 
 
@@ -55,19 +53,15 @@ class PublisherStore:
         return sorted(found, key=lambda publisher: publisher.created_at)
 
     def revoke(self, publisher_id: str, revoked_at: str) -> bool:
-        try:
-            client("dynamodb").update_item(
+        return condition_held(
+            lambda: client("dynamodb").update_item(
                 TableName=self.table_name,
                 Key={"publisher_id": {"S": publisher_id}},
                 UpdateExpression="SET revoked_at = :at REMOVE key_hash",
                 ConditionExpression="attribute_exists(publisher_id)",
                 ExpressionAttributeValues={":at": {"S": revoked_at}},
             )
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        )
 
 
 def _publisher(item: dict[str, Any]) -> Publisher:

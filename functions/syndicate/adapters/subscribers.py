@@ -20,10 +20,8 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from syndicate.adapters.clients import client
-from syndicate.adapters.dynamodb import is_condition_failure, marshal, unmarshal
+from syndicate.adapters.dynamodb import condition_held, marshal, unmarshal
 from syndicate.mailing.model import SUBSCRIBED, UNSUBSCRIBED, Subscriber
 
 PROFILE = "PROFILE"
@@ -114,8 +112,8 @@ class SubscriberStore:
 
     def save_pending(self, subscriber: Subscriber) -> bool:
         """Store a new or renewed sign-up; False when the address is subscribed or suppressed."""
-        try:
-            client("dynamodb").put_item(
+        return condition_held(
+            lambda: client("dynamodb").put_item(
                 TableName=self.table_name,
                 Item=marshal(_item_from_subscriber(subscriber)),
                 ConditionExpression=(
@@ -124,11 +122,7 @@ class SubscriberStore:
                 ExpressionAttributeNames={"#status": "status"},
                 ExpressionAttributeValues=marshal({":subscribed": SUBSCRIBED}),
             )
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        )
 
     def claim_confirmation_slot(self, subscriber_id: str, now: str, not_since: str) -> bool:
         """Record a confirmation mail at ``now`` unless one went out after ``not_since``."""
@@ -226,13 +220,7 @@ class SubscriberStore:
         }
         if names:
             request["ExpressionAttributeNames"] = names
-        try:
-            client("dynamodb").update_item(**request)
-        except ClientError as error:
-            if is_condition_failure(error):
-                return False
-            raise
-        return True
+        return condition_held(lambda: client("dynamodb").update_item(**request))
 
     # -- digest runs --------------------------------------------------------------------------
 
@@ -257,16 +245,15 @@ class SubscriberStore:
                 ConsistentRead=True,
             ).get("Items", [])
             since = unmarshal(previous[0])["sk"] if previous else first_since
-            try:
-                dynamodb.put_item(
+            recorded = condition_held(
+                lambda: dynamodb.put_item(
                     TableName=self.table_name,
-                    Item=marshal({**key, "since": since}),
+                    Item=marshal({**key, "since": since}),  # noqa: B023 - called before the loop moves on
                     ConditionExpression="attribute_not_exists(pk)",
                 )
+            )
+            if recorded:
                 return since
-            except ClientError as error:
-                if not is_condition_failure(error):
-                    raise
         raise RuntimeError(f"could not record the {cadence} digest run ending at {until}")
 
 
@@ -279,8 +266,8 @@ class DeliveryLedger:
     def claim(self, edition_id: str, subscriber_id: str, now: str, expires_at: int) -> str | None:
         """A claim id if this call claimed the delivery; None if it was claimed before."""
         claim_id = uuid.uuid4().hex
-        try:
-            client("dynamodb").put_item(
+        claimed = condition_held(
+            lambda: client("dynamodb").put_item(
                 TableName=self.table_name,
                 Item=marshal(
                     {
@@ -292,21 +279,19 @@ class DeliveryLedger:
                 ),
                 ConditionExpression="attribute_not_exists(delivery)",
             )
-        except ClientError as error:
-            if is_condition_failure(error):
-                return None
-            raise
+        )
+        if not claimed:
+            return None
         return claim_id
 
     def release(self, edition_id: str, subscriber_id: str, claim_id: str) -> None:
         """Give back a claim whose send is known to have failed, so a retry may send."""
-        try:
-            client("dynamodb").delete_item(
+        # Not held: the claim is someone else's by now, which is theirs to keep.
+        condition_held(
+            lambda: client("dynamodb").delete_item(
                 TableName=self.table_name,
                 Key=marshal({"delivery": f"{edition_id}#{subscriber_id}"}),
                 ConditionExpression="claim = :claim",
                 ExpressionAttributeValues=marshal({":claim": claim_id}),
             )
-        except ClientError as error:
-            if not is_condition_failure(error):
-                raise
+        )

@@ -24,7 +24,7 @@ def ses_events(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     recorder = dependencies.feedback_recorder()
     suppressed = 0

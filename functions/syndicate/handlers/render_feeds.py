@@ -13,7 +13,7 @@ from syndicate.observability import logger, metrics, tracer
 
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # The scheduler's context attributes (events/schedules/) carry nothing the render needs; logged only.
     if isinstance(event, dict):

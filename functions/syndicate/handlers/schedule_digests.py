@@ -26,7 +26,7 @@ def scheduled_time(event: dict[str, Any]) -> datetime:
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     cadence = event.get("cadence")
     if cadence not in CADENCES:

@@ -39,7 +39,7 @@ def send_batch(record: SQSRecord, lambda_context: LambdaContext) -> None:
 
 @logger.inject_lambda_context
 @tracer.capture_lambda_handler
-@metrics.log_metrics
+@metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     response = process_partial_response(event=event, record_handler=send_batch, processor=processor, context=context)
     return dict(response)

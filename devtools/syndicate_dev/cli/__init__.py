@@ -1,0 +1,33 @@
+"""The ``syndicate`` command (a console script of pyproject.toml), one module per command group.
+
+    syndicate publishers create NAME [--table T | --stack S]   prints a new API key, once
+    syndicate publishers revoke ID   [--table T | --stack S]
+    syndicate publishers list        [--table T | --stack S]
+    syndicate local [--host H] [--port P] [--demo]   the whole service on this machine (moto)
+    syndicate invoke FUNCTION --event FILE [--endpoint URL]   run one function of template.yaml
+
+A command group is a module of this package with ``register(commands)``, which adds its
+sub-parser and sets ``run`` (called with the parsed arguments; its return is the exit status).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from syndicate_dev.cli import invoke, local, publishers
+
+COMMAND_GROUPS = (publishers, local, invoke)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="syndicate", description="Syndicate developer and operator commands.")
+    commands = root.add_subparsers(dest="command", required=True)
+    for group in COMMAND_GROUPS:
+        group.register(commands)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    status: int = args.run(args)
+    return status

@@ -86,21 +86,27 @@ class RecordingPinger:
         self.fail = fail
         self.pings: list[tuple[str, str]] = []
 
-    def ping(self, hub_url: str, topic_url: str) -> None:
+    def ping(self, hub_url: str, topic_url: str, *, timeout: float) -> None:
         self.pings.append((hub_url, topic_url))
         if self.fail:
             raise OSError("hub unreachable")
 
 
 class FailingProbe:
-    def describe(self, url: str) -> tuple[int, str]:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def describe(self, url: str, *, timeout: float) -> tuple[int, str]:
+        self.calls += 1
         raise OSError(f"cannot resolve {url}")
 
 
 class FixedProbe:
     def __init__(self) -> None:
         self.calls = 0
+        self.timeouts: list[float] = []
 
-    def describe(self, url: str) -> tuple[int, str]:
+    def describe(self, url: str, *, timeout: float) -> tuple[int, str]:
         self.calls += 1
+        self.timeouts.append(timeout)
         return 12345, "image/webp"

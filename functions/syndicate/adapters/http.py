@@ -118,7 +118,8 @@ class _DeadlineSocket:
         return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
 
     def close(self) -> None:
-        self._sock.close()
+        """http.client closes the connection while the response is still being read (Connection:
+        close); the socket itself is closed by whoever opened it, once the request is done."""
 
 
 class _PinnedConnection(http.client.HTTPConnection):
@@ -185,6 +186,7 @@ class OutboundHttp:
             raise DeadlineExceeded("the request's deadline passed") from error
         finally:
             connection.close()
+            sock.close()
 
     def _connect(self, host: str, port: int, deadline: _Deadline, *, tls: bool) -> socket.socket:
         """A socket connected to one of ``host``'s addresses, every one of them checked first."""

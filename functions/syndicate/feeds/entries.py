@@ -34,6 +34,8 @@ from syndicate.clock import isoformat
 
 # Everything outside the XML 1.0 Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 _NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# syndicate.clock.isoformat's form, with a real month, day, hour, minute and second.
+_STORED_MOMENT = re.compile(r"\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\dZ")
 # What breaks a line anywhere (str.splitlines' set, plus tab), collapsed with the spaces around it.
 _LINE_BREAKS = re.compile("[ \t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+")
 
@@ -68,6 +70,8 @@ def xml_text(value: str) -> str:
 
 def one_line(value: object, limit: int) -> str:
     """``value`` as XML-legal text on one line, at most ``limit`` characters (cut with an ellipsis)."""
+    if type(value) is str and value.isprintable() and len(value) <= limit:
+        return value  # the usual title, name or tag: nothing to do
     if not isinstance(value, str):
         raise ValueError(f"expected text, found {type(value).__name__}")
     text = xml_text(value)
@@ -187,6 +191,8 @@ def _moment(value: object) -> str:
     """A stored date in the one form every format prints (``ValueError`` when it is not a date)."""
     if not isinstance(value, str):
         raise ValueError("a date is not text")
+    if _STORED_MOMENT.fullmatch(value):
+        return value  # what syndicate.clock.isoformat writes: no need to parse it again
     return isoformat(datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC))
 
 

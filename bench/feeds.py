@@ -1,10 +1,20 @@
-"""Feeds: rendering 1,000 RSS items against feedgen, and AWS requests per render vs articles stored.
+"""Feeds: rendering 1,000 RSS items against feedgen, AWS requests per render vs articles stored, and
+the largest feed document (and the renderer's memory) that the worst 1 MB article bodies produce.
 
 1. The same 1,000 articles (bodies, summaries, authors, categories, photo) rendered to RSS 2.0 by
    our Jinja2 templates and by the ``feedgen`` library, in the same run; best of several rounds.
    Our side starts from ``Article`` values (entry building, XML character stripping included).
 2. The AWS requests a render makes, counted with botocore's ``before-call`` hook on moto, with
    20 and with 10,000 stored articles (a steady render, and one after a new article).
+3. Bodies just under the 1 MB request limit written to grow the most: through Markdown and the
+   sanitizer (every link gains attributes) and through each format's escaping (Atom writes a
+   quote as five bytes). For each, FEED_ITEM_COUNT (50) such articles are rendered with the
+   limits (``feeds.render.RenderLimits``) and without them (the same code with limits set out
+   of reach, standing for the unbounded renderer): the largest document of either, and the peak
+   of memory Python allocated during the render (tracemalloc), against the entry and document
+   limits and the function's 512 MB.
+
+``main(quick=True)`` runs each part at tiny sizes, so CI keeps the module from rotting.
 """
 
 from __future__ import annotations
@@ -110,13 +120,13 @@ def _best(function, *args) -> float:
     return best
 
 
-def render_speed() -> None:
-    articles = _articles(ITEMS)
+def render_speed(items: int = ITEMS) -> None:
+    articles = _articles(items)
     site_url = "https://site.example"
     ours(articles, site_url), theirs(articles, site_url)  # warm up (templates compiled, imports done)
     our_time, their_time = _best(ours, articles, site_url), _best(theirs, articles, site_url)
-    print(f"RSS of {ITEMS} items: ours {our_time * 1000:.1f} ms, feedgen {their_time * 1000:.1f} ms (best of {ROUNDS})")
-    print(f"RSS of {ITEMS} items: ours / feedgen = {our_time / their_time:.2f}x (target <= 0.50x)")
+    print(f"RSS of {items} items: ours {our_time * 1000:.1f} ms, feedgen {their_time * 1000:.1f} ms (best of {ROUNDS})")
+    print(f"RSS of {items} items: ours / feedgen = {our_time / their_time:.2f}x (target <= 0.50x)")
 
 
 def _requests(stored: int) -> tuple[int, int]:
@@ -159,23 +169,90 @@ def _requests(stored: int) -> tuple[int, int]:
     return steady, after_new
 
 
-def request_counts() -> None:
-    os.environ["FEED_ITEM_COUNT"] = "50"
-    few, many = _requests(20), _requests(10_000)
+def request_counts(quick: bool = False) -> None:
+    os.environ["FEED_ITEM_COUNT"] = "5" if quick else "50"
+    stored = 60 if quick else 10_000
+    few, many = _requests(20), _requests(stored)
     print(
-        f"AWS requests per render, nothing new:  20 stored -> {few[0]}, 10,000 stored -> {many[0]} "
+        f"AWS requests per render, nothing new:  20 stored -> {few[0]}, {stored:,} stored -> {many[0]} "
         f"(ratio {many[0] / few[0]:.2f}x)"
     )
     print(
-        f"AWS requests per render, one new article: 20 stored -> {few[1]}, 10,000 stored -> {many[1]} "
-        f"(ratio {many[1] / few[1]:.2f}x; with 10,000 the new article pushes one into each feed's open "
+        f"AWS requests per render, one new article: 20 stored -> {few[1]}, {stored:,} stored -> {many[1]} "
+        f"(ratio {many[1] / few[1]:.2f}x; with {stored:,} the new article pushes one into each feed's open "
         f"archive page, 3 more documents per feed: what is shown, not what is stored)"
     )
 
 
-def main() -> None:
-    render_speed()
-    request_counts()
+def worst_markdown(limit: int) -> dict[str, str]:
+    """Bodies of at most ``limit`` characters (and UTF-8 bytes) that grow the most on the way to a feed."""
+    links = "<https://example.com/a> "  # an autolink: href, rel and the text again
+    quotes = '"' * 79 + "\n\n"  # text quotes: &#34; in Atom
+    return {
+        "autolinks": (links * (limit // len(links)))[:limit],
+        "quotes": quotes * (limit // 81),
+        "ampersands": ("& " * 39 + "\n\n") * (limit // 80),  # &amp; in the HTML, &amp;amp; in Atom
+        # Just under the entry limit, so carried whole, and five times its size in Atom.
+        "quotes under the entry limit": quotes * (min(limit, 118_000) // 81),
+    }
+
+
+def _largest_document(html: str, count: int, limits) -> tuple[int, int, int]:
+    """(largest feed document, largest entry's content in it, peak bytes Python allocated) for ``count`` articles."""
+    import tracemalloc
+
+    from syndicate.feeds.render import FeedRenderer
+    from tests.support.clock import FakeClock
+    from tests.support.feeds import MemorySite, MemorySource, article
+
+    articles = [article(number, extras={"summary": "A summary."}) for number in range(count)]
+    source, site = MemorySource(articles, bodies={a.id: html for a in articles}), MemorySite()
+    renderer = FeedRenderer(
+        source,
+        site,
+        FakeClock("2026-01-01T00:00:00Z"),
+        site_url="https://site.example",
+        item_count=count,
+        limits=limits,
+    )
+    tracemalloc.start()
+    try:
+        renderer.render()
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    feeds = {key: body for key, body in site.objects.items() if key.startswith("feeds/")}
+    largest = max(feeds, key=lambda key: len(feeds[key]))
+    return len(feeds[largest]), max(len(body) for body in feeds.values()), peak
+
+
+def bounded_output(quick: bool = False) -> None:
+    from syndicate.articles.rendering import render_body
+    from syndicate.feeds.entries import EntryLimits
+    from syndicate.feeds.render import RenderLimits
+
+    count, limit = (3, 20_000) if quick else (50, 500_000)  # 500,000 characters: the contract's body limit
+    bounded = RenderLimits()
+    unbounded = RenderLimits(entry=EntryLimits(content_bytes=2**40), document_bytes=2**40, entry_cache_bytes=2**40)
+    mb = 1024 * 1024
+    for name, markdown in worst_markdown(limit).items():
+        started = time.perf_counter()
+        html = render_body(markdown)
+        took = time.perf_counter() - started
+        size, _, peak = _largest_document(html, count, bounded)
+        open_size, _, open_peak = _largest_document(html, count, unbounded)
+        print(
+            f"body {name}: {len(markdown.encode()) / mb:.2f} MB Markdown -> {len(html.encode()) / mb:.2f} MB HTML "
+            f"in {took:.2f} s; {count} such articles: largest feed document {size / mb:.2f} MB with the limits "
+            f"({bounded.document_bytes / mb:.2f} MB document, {bounded.entry.content_bytes // 1024} KB entry), "
+            f"{open_size / mb:.1f} MB without; peak memory {peak / mb:.0f} MB with, {open_peak / mb:.0f} MB without"
+        )
+
+
+def main(quick: bool = False) -> None:
+    render_speed(20 if quick else ITEMS)
+    request_counts(quick)
+    bounded_output(quick)
 
 
 if __name__ == "__main__":

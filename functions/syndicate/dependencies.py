@@ -91,20 +91,24 @@ def publisher_directory() -> PublisherDirectory:
 @cache
 def feed_renderer() -> FeedRenderer:
     feed, site_url = settings.feed_settings(), settings.site_settings().site_url
-    from syndicate.adapters.http import HttpImageProbe, WebSubPinger
+    from syndicate.adapters.http import HttpImageProbe, OutboundHttp, WebSubPinger
     from syndicate.adapters.site import SiteBucket
+    from syndicate.adapters.withdrawals import WithdrawalLogTable
     from syndicate.feeds.render import FeedRenderer
     from syndicate.observability import logger  # not at import: Powertools reads its settings then
 
+    site, outbound = SiteBucket(feed.site_bucket), OutboundHttp()
     return FeedRenderer(
         article_store(),
-        SiteBucket(feed.site_bucket),
+        site,
         clock(),
         site_url=site_url,
         item_count=feed.item_count,
+        lease=site,
+        withdrawals=WithdrawalLogTable(settings.article_storage_settings().articles_table),
         hub_url=feed.websub_hub_url,
-        pinger=WebSubPinger(),
-        image_probe=HttpImageProbe(),
+        pinger=WebSubPinger(outbound),
+        image_probe=HttpImageProbe(outbound),
         logger=logger,
     )
 

@@ -63,8 +63,10 @@ def test_a_render_makes_as_many_requests_with_2000_stored_articles_as_with_20(aw
 
     assert many == few
     steady, after_new = many
-    # Nothing new: the state, the category list, one Query per feed (site-wide and "Science").
-    assert steady == Counter({"s3:GetObject": 1, "dynamodb:Query": 3})
-    # One new article: its body; 3 formats x 2 feeds, plus each feed's open page (the article pushed
-    # out of the newest 20); its article page; the state. GetObject: the state and the new body.
-    assert after_new == Counter({"s3:GetObject": 2, "dynamodb:Query": 3, "s3:PutObject": 6 + 6 + 1 + 1})
+    # Nothing new: the lease (read, as this container's first render, then taken and given back),
+    # the state, the withdrawal log, the category list, one Query per feed (site-wide and "Science").
+    assert steady == Counter({"s3:GetObject": 2, "dynamodb:Query": 4, "s3:PutObject": 2})
+    # One new article: the lease (two conditional puts: the container knows the free one it left);
+    # its body; 3 formats x 2 feeds, plus each feed's open page (the article pushed out of the
+    # newest 20); its article page; the state. GetObject: the state and the new body.
+    assert after_new == Counter({"s3:GetObject": 2, "dynamodb:Query": 4, "s3:PutObject": 2 + 6 + 6 + 1 + 1})

@@ -255,4 +255,4 @@ def test_the_render_state_is_not_under_a_published_prefix(render, site, articles
     render()
 
     unpublished = {key for key in site.keys() if not key.startswith(("feeds/", "articles/"))}  # noqa: SIM118 - not a mapping
-    assert unpublished == {"_render/feeds-state.json"}
+    assert unpublished == {"_render/feeds-state.json", "_render/lease.json"}

@@ -30,9 +30,16 @@ def article(number: int, **changes: Any) -> Article:
 
 
 class MemorySource:
-    def __init__(self, articles: list[Article], broken_bodies: AbstractSet[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        articles: list[Article],
+        broken_bodies: AbstractSet[str] = frozenset(),
+        bodies: dict[str, Any] | None = None,
+    ) -> None:
         self.articles = articles
         self.broken_bodies = set(broken_bodies)
+        self.bodies = bodies or {}  # article id -> the stored body HTML, whatever it is
+        self.bodies_read = 0
 
     def public_range(self, *, category, after, before, limit, newest_first) -> Page:
         chosen = sorted(
@@ -48,6 +55,9 @@ class MemorySource:
             return article
         if article.id in self.broken_bodies:
             raise OSError("NoSuchVersion")
+        self.bodies_read += 1
+        if article.id in self.bodies:
+            return article.with_changes(body_markdown="(stored)", body_html=self.bodies[article.id])
         markdown = f"## About {article.title}\n\nThe body of {article.title}."
         return article.with_changes(body_markdown=markdown, body_html=render_body(markdown))
 
@@ -86,21 +96,27 @@ class RecordingPinger:
         self.fail = fail
         self.pings: list[tuple[str, str]] = []
 
-    def ping(self, hub_url: str, topic_url: str) -> None:
+    def ping(self, hub_url: str, topic_url: str, *, timeout: float) -> None:
         self.pings.append((hub_url, topic_url))
         if self.fail:
             raise OSError("hub unreachable")
 
 
 class FailingProbe:
-    def describe(self, url: str) -> tuple[int, str]:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def describe(self, url: str, *, timeout: float) -> tuple[int, str]:
+        self.calls += 1
         raise OSError(f"cannot resolve {url}")
 
 
 class FixedProbe:
     def __init__(self) -> None:
         self.calls = 0
+        self.timeouts: list[float] = []
 
-    def describe(self, url: str) -> tuple[int, str]:
+    def describe(self, url: str, *, timeout: float) -> tuple[int, str]:
         self.calls += 1
+        self.timeouts.append(timeout)
         return 12345, "image/webp"

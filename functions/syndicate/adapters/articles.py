@@ -9,6 +9,8 @@ Table layout (keys and indexes are declared in template.yaml, ``ArticlesTable``)
 * directory item    ``pk=CATEGORIES``, ``sk={slug}``: the display name of every category an
   article was ever published in, so the feed renderer learns which category feeds exist with
   one Query, never a Scan.
+* withdrawal item   ``pk=WITHDRAWALS``, ``sk={updated_at}#{id}#{version}``: written with a write
+  that takes a public article out of feeds (``adapters.withdrawals``).
 
 Sparse indexes, all sorted by ``position`` = ``{published_at}#{id}``:
 
@@ -43,6 +45,7 @@ from botocore.exceptions import ClientError
 
 from syndicate.adapters.clients import client
 from syndicate.adapters.dynamodb import is_condition_failure, marshal, plain, unmarshal
+from syndicate.adapters.withdrawals import withdrawal_writes
 from syndicate.articles.model import PUBLISHED, RETRACTED, Article, category_slug
 from syndicate.articles.ports import InvalidCursor, Page, VersionConflict
 
@@ -263,6 +266,7 @@ class ArticleStore:
         for slug in sorted(stale):
             key = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}"}
             operations.append({"Delete": {"TableName": self.table_name, "Key": marshal(key)}})
+        operations.extend(withdrawal_writes(self.table_name, article, previous))  # for the feed archives
 
         names: dict[str, str] = {}
         for name in article.categories if listed else ():

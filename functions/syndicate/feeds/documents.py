@@ -111,7 +111,8 @@ def renderer_version() -> str:
     for name in sorted(item.name for item in templates.iterdir() if item.name.endswith(".j2")):
         digest.update(name.encode())
         digest.update((templates / name).read_bytes())
-    digest.update((resources.files("syndicate.feeds") / "documents.py").read_bytes())
+    for module in ("documents.py", "entries.py"):
+        digest.update((resources.files("syndicate.feeds") / module).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -230,6 +231,29 @@ FORMATS = (
     Format("atom", "atom.xml", "application/atom+xml; charset=utf-8", render_atom),
     Format("json", "feed.json", "application/feed+json; charset=utf-8", render_json_feed),
 )
+
+
+_MEASURE = FeedDocument(title="", description="", home_url="", entries=())
+_MEASURE_LINKS = FeedLinks(self_url="")
+
+
+def frame_size(document: FeedDocument, links: FeedLinks, tag_domain: str) -> int:
+    """Bytes of ``document`` without its entries, in its largest format."""
+    empty = FeedDocument(**{**document.__dict__, "entries": ()})
+    return max(len(fmt.render(empty, links, tag_domain)) for fmt in FORMATS)
+
+
+def entry_size(entry: Entry, tag_domain: str) -> int:
+    """Bytes ``entry`` adds to a document, in its largest format (+1: JSON's separating comma).
+
+    A document's size is its frame plus the sizes of its entries, so pages can be cut to a size
+    before anything is rendered.
+    """
+    one = FeedDocument(title="", description="", home_url="", entries=(entry,))
+    return 1 + max(
+        len(fmt.render(one, _MEASURE_LINKS, tag_domain)) - len(fmt.render(_MEASURE, _MEASURE_LINKS, tag_domain))
+        for fmt in FORMATS
+    )
 
 
 def render_article_page(entry: Entry, *, page_url: str, feed_url: str, site_title: str) -> bytes:

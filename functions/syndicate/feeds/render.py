@@ -1,124 +1,110 @@
-"""Rendering every feed into the site bucket: what each feed shows, archives, writes, pings.
+"""Rendering every feed into the site bucket: one render at a time, bounded in time, bytes and requests.
 
 Feeds
-    The site-wide feed and one per category in the store's category directory, each as
-    RSS 2.0, Atom 1.0 and JSON Feed 1.1 (``documents.FORMATS``), under ``feeds/`` and
-    ``feeds/categories/{slug}/``.
+    The site-wide feed and one per category in the store's category directory, each as RSS 2.0,
+    Atom 1.0 and JSON Feed 1.1 (``documents.FORMATS``), under ``feeds/`` and
+    ``feeds/categories/{slug}/``, with RFC 5005 archive pages (``archive``: how articles are cut
+    into documents, and why a render never reads below its watermark).
 
-Archives (RFC 5005), built incrementally
-    The subscription document (``feeds/rss.xml``) shows the newest N public articles. Older
-    ones live in archive pages of N articles, ``.../archive/{n}/rss.xml``, numbered from the
-    oldest (page 1) up. Page n holds the next N articles, in publication order, after page n-1;
-    once it holds N it is *sealed* and never written again (``Cache-Control: immutable``).
-    Between the newest sealed page and the subscription document sits at most one *open*
-    page (fewer than N articles, rewritten while it fills, at the URL it keeps once sealed).
-    ``prev-archive`` (JSON Feed: ``next_url``) links subscription -> open -> sealed n -> n-1 ...
-    -> 1, so a reader walking back meets every article exactly once.
-
-    A small render state (one JSON object in the site bucket, outside what CloudFront serves)
-    remembers per feed only ``sealed_pages`` and ``sealed_through`` (the position of the last
-    sealed article), plus fingerprints. A render therefore never reads below the watermark:
-
-    1. Query the index, newest first, for at most 2N-1 articles above the watermark: the newest
-       N are the feed, the rest (fewer than N) the open page. That is the steady state: one
-       Query per feed, whether 20 or 10,000 articles are stored.
-    2. Only when that Query finds more (N or more articles wait to be archived), Query oldest
-       first from the watermark up to the oldest article of the feed, a bounded number.
-    3. Seal every full run of N of them into a new page (bounded per render, so a large backlog
-       is archived over several renders), advance the watermark, render the rest as the open page.
-
-    The AWS requests of a render thus depend on the number of feeds and on the articles they
-    show (feed + open page + pages being sealed), never on how many articles are stored.
+One at a time
+    A render first takes a lease (``ports.RenderLease``, a conditional write) that outlives the
+    invocation; a render that finds it taken ends at once (``RenderReport.skipped``), and a crashed
+    render's lease expires on its own.
 
 Writes only on change
-    Each document's *fingerprint* (renderer version, settings, links and the (id, version)
-    of every article in it) is kept in the state: an unchanged feed costs its two Queries and
+    Each document's *fingerprint* (renderer version, settings, links and the (id, version) of
+    every article in it) is kept in the state (``state``): an unchanged feed costs its Query and
     nothing else (no body read, no rendering). A changed one is rendered; an object is put only
     when the SHA-256 of its bytes differs from the one recorded when it was last written.
 
-Failures
-    An article whose body cannot be read or whose entry cannot be built is logged and left
-    out; the rest is published, and that document's fingerprint is not recorded so the next
-    render tries again. An image whose size cannot be resolved only loses its enclosure.
+Withdrawals
+    An article that leaves a feed (retracted, unpublished, re-dated, moved out of a category)
+    leaves the subscription document and open page by itself on the next render. For sealed
+    pages the store keeps a withdrawal log (``ports.WithdrawalLog``); each render reads what was
+    added since the last one and rewrites every sealed page that held such an article
+    (``withdrawals``), and deletes the article's page when it is public nowhere.
 
-Known limits
-    Sealed pages are immutable by design: an article retracted (or back-dated below the
-    watermark) after its page was sealed stays as it was in that page; feeds and open pages
-    reflect it on the next render.
+Failures
+    An article whose body cannot be read or whose entry or page cannot be built is logged (its id
+    and the error's type: never its text, which may hold a body or an address), counted and left
+    out; the rest is published, and that document's fingerprint is not recorded so the next
+    render tries again. An image whose size cannot be found only loses its enclosure.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 
-from syndicate.articles.model import Article, article_url
+from syndicate.articles.model import Article
 from syndicate.clock import Clock, isoformat
-from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, render_article_page, renderer_version
-from syndicate.feeds.entries import Entry, build_entry, xml_text
-from syndicate.feeds.ports import ArticleSource, HubPinger, ImageProbe, SiteWriter
+from syndicate.feeds import archive
+from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, entry_size, renderer_version
+from syndicate.feeds.entries import DEFAULT_LIMITS, Entry, EntryLimits, build_entry
+from syndicate.feeds.entry_cache import EntryCache, Sized
+from syndicate.feeds.fingerprints import fingerprint, sha256
+from syndicate.feeds.images import ImageFacts
+from syndicate.feeds.pages import ArticlePages
+from syndicate.feeds.ports import ArticleSource, HubPinger, ImageProbe, RenderLease, SiteWriter, WithdrawalLog
+from syndicate.feeds.spec import FeedSpec
+from syndicate.feeds.state import FeedState, load_state
+from syndicate.feeds.websub import HubNotifier
+from syndicate.feeds.withdrawals import read_withdrawals
 
-STATE_FORMAT = 1
-SITE_TITLE = "Syndicate"
-CURRENT_CACHE = "public, max-age=300"
-OPEN_ARCHIVE_CACHE = "public, max-age=300"
-SEALED_ARCHIVE_CACHE = "public, max-age=31536000, immutable"
-ARTICLE_PAGE_CACHE = "public, max-age=300"
-ARTICLE_PAGE_TYPE = "text/html; charset=utf-8"
+# Every document may change (a withdrawal rewrites even a sealed archive page), so none is
+# cached for longer than a retraction may take to leave the caches after a render.
+DOCUMENT_CACHE = "public, max-age=300"
 
 
-@dataclass(frozen=True)
-class FeedSpec:
-    slug: str | None  # None: the site-wide feed
-    name: str | None
-
-    @property
-    def key(self) -> str:
-        return self.slug or ""
-
-    @property
-    def prefix(self) -> str:
-        return f"feeds/categories/{self.slug}" if self.slug else "feeds"
-
-    @property
-    def title(self) -> str:
-        return xml_text(f"{SITE_TITLE}: {self.name}") if self.name else SITE_TITLE
-
-    @property
-    def description(self) -> str:
-        return xml_text(f"Articles in {self.name}") if self.name else "Every article published on Syndicate"
-
-    def current_key(self, file_name: str) -> str:
-        return f"{self.prefix}/{file_name}"
-
-    def archive_key(self, page: int, file_name: str) -> str:
-        return f"{self.prefix}/archive/{page}/{file_name}"
+class RenderLimits(NamedTuple):
+    entry: EntryLimits = DEFAULT_LIMITS
+    document_bytes: int = 1024 * 1024  # every document, every format
+    frame_bytes: int = 8 * 1024  # room kept in a document for everything but its entries
+    lease_margin_seconds: float = 60.0  # the lease outlives the invocation by this much
+    stop_before_seconds: float = 20.0  # no page is sealed or rewritten this close to the end (or past half the time)
+    entry_cache_bytes: int = 64 * 1024 * 1024
 
 
 @dataclass
 class RenderReport:
+    skipped: bool = False  # another render held the lease: this one did nothing
     feeds: int = 0
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     unchanged_documents: int = 0
     sealed_pages: int = 0
+    rewritten_pages: int = 0  # sealed pages rewritten because an article left them
     skipped_articles: list[str] = field(default_factory=list)
+    shortened_entries: list[str] = field(default_factory=list)  # over the entry limit: summary and link
     pinged: list[str] = field(default_factory=list)
-    ping_failures: list[str] = field(default_factory=list)
+    pending_pings: list[str] = field(default_factory=list)
+
+
+class _Item(NamedTuple):
+    article: Article
+    sized: Sized | None  # None: the article could not be rendered
+
+    @property
+    def size(self) -> int:
+        return self.sized.size if self.sized else 0
 
 
 @dataclass
 class _Run:
-    now: str
+    now: datetime
+    deadline: datetime
     state: dict[str, Any]
     report: RenderReport
-    bodies: dict[tuple[str, str | None], Article] = field(default_factory=dict)
-    entries: dict[str, tuple[int, Entry]] = field(default_factory=dict)  # article id -> (version, entry)
-    shown: dict[str, int] = field(default_factory=dict)  # in a feed or an open page now
+    failed: set[tuple[str, int]] = field(default_factory=set)
+    shown: dict[str, int] = field(default_factory=dict)  # in a subscription document or an open page now
     sealed: set[str] = field(default_factory=set)
     changed_feeds: list[str] = field(default_factory=list)  # subscription document URLs
+
+    @property
+    def cutoff(self) -> str:
+        return f"{isoformat(self.now)}#~"  # after every position published at or before now
 
 
 class FeedRenderer:
@@ -130,156 +116,197 @@ class FeedRenderer:
         *,
         site_url: str,
         item_count: int = 50,
+        lease: RenderLease | None = None,
+        withdrawals: WithdrawalLog | None = None,
         hub_url: str | None = None,
         pinger: HubPinger | None = None,
         image_probe: ImageProbe | None = None,
         max_sealed_pages_per_feed: int = 50,
+        limits: RenderLimits | None = None,
         logger: Any = None,
     ) -> None:
         if item_count < 1:
             raise ValueError("item_count must be at least 1")
-        self._source = source
-        self._site = site
-        self._clock = clock
+        self._source, self._site, self._clock = source, site, clock
+        self._lease, self._withdrawals = lease, withdrawals
         self._site_url = site_url.rstrip("/")
         self._count = item_count
         self._hub_url = hub_url or None
-        self._pinger = pinger
-        self._probe = _RememberingProbe(image_probe) if image_probe else None
+        self._hub = HubNotifier(pinger, self._hub_url, clock, logger=logger) if pinger and self._hub_url else None
+        self._images = ImageFacts(image_probe, clock) if image_probe else None
         self._max_sealed = max_sealed_pages_per_feed
+        self._limits = limits = limits or RenderLimits()
+        self._entries = EntryCache(limits.entry_cache_bytes)
+        self._pages = ArticlePages(site, self._site_url)
         self._log = logger
 
     # -- the render -----------------------------------------------------------------------
 
-    def render(self) -> RenderReport:
-        previous = self._site.read_state() or {}
-        if previous.get("format") != STATE_FORMAT:
-            previous = {}
-        state = json.loads(json.dumps(previous)) or {"format": STATE_FORMAT, "feeds": {}, "objects": {}, "shown": {}}
-        run = _Run(now=isoformat(self._clock()), state=state, report=RenderReport())
+    def render(self, *, time_limit_seconds: float = 120.0) -> RenderReport:
+        """Renders every feed, unless another render holds the lease (then ``skipped``)."""
+        now = self._clock()
+        holder = uuid.uuid4().hex
+        expires = now + timedelta(seconds=time_limit_seconds + self._limits.lease_margin_seconds)
+        if self._lease and not self._lease.acquire(holder, now=isoformat(now), expires_at=isoformat(expires)):
+            return RenderReport(skipped=True)
+        try:
+            working = max(time_limit_seconds - self._limits.stop_before_seconds, time_limit_seconds / 2)
+            deadline = now + timedelta(seconds=working)
+            return self._render(now, deadline)
+        finally:
+            if self._lease:
+                self._lease.release(holder, now=isoformat(self._clock()))
 
+    def _render(self, now: datetime, deadline: datetime) -> RenderReport:
+        stored = self._site.read_state()
+        state = load_state(stored)
+        run = _Run(now=now, deadline=deadline, state=state, report=RenderReport())
+        if self._images:
+            self._images.start_render()
         specs = [FeedSpec(None, None)] + [FeedSpec(slug, name) for slug, name in self._source.list_categories()]
+        if self._withdrawals:
+            self._withdraw(self._withdrawals, run)
         for spec in specs:
             self._render_feed(spec, run)
+        self._repair_sealed_pages(specs, run)
         run.report.feeds = len(specs)
-        self._publish_article_pages(run)
-
-        if state != previous:
-            self._site.write_state(state)
+        self._forget_pages(run)
         self._ping(run)
+        if state != stored:
+            self._site.write_state(state)
         return run.report
 
     def _render_feed(self, spec: FeedSpec, run: _Run) -> None:
-        feed_state = run.state["feeds"].setdefault(spec.key, {"sealed_pages": 0, "sealed_through": None})
-        watermark = feed_state["sealed_through"]
-        cutoff = f"{run.now}#~"  # after every position published at or before now
-        # One Query answers the steady state: the feed (newest N) and the open page (fewer than N).
+        feed = FeedState(run.state, spec.key)
+        # One Query answers the steady state: the subscription document and the open page.
         found = self._source.public_range(
-            category=spec.slug, after=watermark, before=cutoff, limit=2 * self._count - 1, newest_first=True
+            category=spec.slug,
+            after=feed.sealed_through,
+            before=run.cutoff,
+            limit=2 * self._count - 1,
+            newest_first=True,
         )
-        newest = found.articles[: self._count]
-        unsealed = list(reversed(found.articles[self._count :]))  # oldest first
+        gate = self._fingerprint(spec, feed.sealed_through, found.cursor is not None, found.articles)
+        run.shown.update((article.id, article.version) for article in found.articles)  # public, not archived
+        if feed.fingerprint("found") == gate:
+            run.report.unchanged_documents += 2 if feed.open_page else 1
+            return
+        items = [self._item(article, run) for article in found.articles]
+        taken = archive.newest_that_fit([item.size for item in items], count=self._count, budget=self._budget)
+        current, rest = items[:taken], list(reversed(items[taken:]))
         backlog = False
         if found.cursor is not None:
-            # N or more articles wait to be archived: read them oldest first, a bounded number.
+            # More wait to be archived than one Query returned: read them oldest first, a bounded number.
             page = self._source.public_range(
                 category=spec.slug,
-                after=watermark,
-                before=newest[-1].position,
+                after=feed.sealed_through,
+                before=current[-1].article.position,
                 limit=self._max_sealed * self._count + self._count - 1,
                 newest_first=False,
             )
-            unsealed, backlog = page.articles, page.cursor is not None
+            rest, backlog = [self._item(article, run) for article in page.articles], page.cursor is not None
+        open_items, backlog = self._archive(spec, feed, rest, run, backlog=backlog)
+        complete = self._publish_current_and_open(spec, feed, current, open_items, run, backlog=backlog)
+        feed.remember("found", gate if complete and not backlog else None)
 
-        while len(unsealed) >= self._count:
-            chunk, unsealed = unsealed[: self._count], unsealed[self._count :]
-            self._seal(spec, feed_state, chunk, run)
-        open_articles = [] if backlog else unsealed
+    def _archive(
+        self, spec: FeedSpec, feed: FeedState, rest: list[_Item], run: _Run, *, backlog: bool
+    ) -> tuple[list[_Item], bool]:
+        """Seals every page of ``rest`` that fills, while time allows; returns the open page's items."""
+        for page, sealed in archive.pages(rest, lambda item: item.size, count=self._count, budget=self._budget):
+            if not sealed:
+                return ([] if backlog else page), backlog
+            if self._clock() >= run.deadline:
+                return [], True  # the rest waits for the next render
+            self._seal(spec, feed, page, run)
+        return [], backlog
 
-        sealed_pages = feed_state["sealed_pages"]
-        open_page = sealed_pages + 1
-        if open_articles:
-            self._publish(
-                spec,
-                run,
-                slot="open",
-                articles=open_articles,
-                page=open_page,
-                prev_page=sealed_pages or None,
-                cache_control=OPEN_ARCHIVE_CACHE,
-            )
-            feed_state["open_page"] = open_page
-        elif feed_state.get("open_page") == open_page and not backlog:
-            # Its articles were retracted: the page must not stay reachable by its URL.
-            self._forget_open_page(spec, feed_state, run)
+    def _publish_current_and_open(
+        self,
+        spec: FeedSpec,
+        feed: FeedState,
+        current: list[_Item],
+        open_items: list[_Item],
+        run: _Run,
+        *,
+        backlog: bool,
+    ) -> bool:
+        """Writes the open page (or removes an emptied one) and the subscription document; True if all rendered."""
+        open_page = feed.sealed_pages + 1
+        complete = True
+        if open_items:
+            complete = self._publish(spec, feed, run, slot="open", items=open_items, page=open_page)
+            feed.open_page = open_page
+        elif feed.open_page is not None and not backlog:
+            self._forget_open_page(spec, feed, run)  # emptied by withdrawals: it must not stay at its URL
+        prev_page = open_page if open_items else (feed.sealed_pages or None)
+        complete &= self._publish(spec, feed, run, slot="current", items=current, page=None, prev_page=prev_page)
+        return complete
 
-        self._publish(
-            spec,
-            run,
-            slot="current",
-            articles=newest,
-            page=None,
-            prev_page=open_page if open_articles else (sealed_pages or None),
-            cache_control=CURRENT_CACHE,
-        )
-        for article in (*newest, *open_articles):
-            run.shown[article.id] = article.version
+    def _seal(self, spec: FeedSpec, feed: FeedState, items: list[_Item], run: _Run) -> None:
+        page = feed.sealed_pages + 1
+        self._write_sealed(spec, page, items, run)
+        feed.pages.append(items[-1].article.position)
+        if feed.open_page == page:
+            feed.open_page = None  # the open page is now sealed, at the same URL
+        run.sealed.update(item.article.id for item in items)
+        run.report.sealed_pages += 1
 
-    def _seal(self, spec: FeedSpec, feed_state: dict[str, Any], chunk: list[Article], run: _Run) -> None:
-        page = feed_state["sealed_pages"] + 1
-        entries = self._entries(chunk, run)
-        document = self._document(spec, entries, archive=True, complete=True)
+    def _write_sealed(self, spec: FeedSpec, page: int, items: list[_Item], run: _Run) -> None:
+        document = self._document(spec, items, archive=True, complete=True)
         for fmt in FORMATS:
             key = spec.archive_key(page, fmt.file_name)
             body = fmt.render(document, self._links(spec, fmt.file_name, page, page - 1 or None), self._tag_domain)
-            self._site.put(
-                key, body, content_type=fmt.content_type, cache_control=SEALED_ARCHIVE_CACHE, digest=_sha256(body)
-            )
-            run.state["objects"].pop(key, None)  # sealed: never compared again
-            run.report.written.append(key)
-        feed_state["sealed_pages"] = page
-        feed_state["sealed_through"] = chunk[-1].position
-        if feed_state.get("open_page") == page:
-            feed_state.pop("open_page")
-            feed_state.pop("open", None)
-        run.sealed.update(article.id for article in chunk)
-        run.report.sealed_pages += 1
+            self._put(key, body, fmt.content_type, run, remember=False)
 
     def _publish(
         self,
         spec: FeedSpec,
+        feed: FeedState,
         run: _Run,
         *,
         slot: str,
-        articles: list[Article],
+        items: list[_Item],
         page: int | None,
-        prev_page: int | None,
-        cache_control: str,
-    ) -> None:
-        feed_state = run.state["feeds"][spec.key]
-        fingerprint = self._fingerprint(spec, page, prev_page, articles)
-        if feed_state.get(slot) == fingerprint:
+        prev_page: int | None = None,
+    ) -> bool:
+        """Writes one document in every format unless its fingerprint is unchanged; True if all rendered."""
+        prev_page = (page - 1 or None) if page else prev_page
+        articles = [item.article for item in items]
+        fingerprint_now = self._fingerprint(spec, page, prev_page, articles)
+        if feed.fingerprint(slot) == fingerprint_now:
             run.report.unchanged_documents += 1
-            return
-        entries = self._entries(articles, run)
-        all_rendered = len(entries) == len(articles)
-        document = self._document(spec, entries, archive=page is not None, complete=False)
+            return True
+        document = self._document(spec, items, archive=page is not None, complete=False)
         for fmt in FORMATS:
             key = spec.archive_key(page, fmt.file_name) if page else spec.current_key(fmt.file_name)
             body = fmt.render(document, self._links(spec, fmt.file_name, page, prev_page), self._tag_domain)
-            digest = _sha256(body)
-            if run.state["objects"].get(key) == digest:
-                continue
-            self._site.put(key, body, content_type=fmt.content_type, cache_control=cache_control, digest=digest)
-            run.state["objects"][key] = digest
-            run.report.written.append(key)
-            if page is None:
+            if self._put(key, body, fmt.content_type, run) and page is None:
                 run.changed_feeds.append(self._url(key))
-        feed_state[slot] = fingerprint if all_rendered else None
+        complete = all(item.sized for item in items)
+        feed.remember(slot, fingerprint_now if complete else None)
+        return complete
 
-    def _forget_open_page(self, spec: FeedSpec, feed_state: dict[str, Any], run: _Run) -> None:
-        page = feed_state.pop("open_page")
-        feed_state.pop("open", None)
+    def _put(self, key: str, body: bytes, content_type: str, run: _Run, *, remember: bool = True) -> bool:
+        """Puts ``body`` unless the same bytes were put last; True if it was put."""
+        digest = sha256(body)
+        if remember and run.state["objects"].get(key) == digest:
+            return False
+        if len(body) > self._limits.document_bytes:
+            self._warn("feed document over its size limit", key, "DocumentTooLarge")
+        self._site.put(key, body, content_type=content_type, cache_control=DOCUMENT_CACHE, digest=digest)
+        if remember:
+            run.state["objects"][key] = digest
+        else:
+            run.state["objects"].pop(key, None)  # sealed: compared again only if rewritten
+        run.report.written.append(key)
+        return True
+
+    def _forget_open_page(self, spec: FeedSpec, feed: FeedState, run: _Run) -> None:
+        page = feed.open_page
+        feed.open_page = None
+        if page is None or page <= feed.sealed_pages:
+            return  # it was sealed in place
         for fmt in FORMATS:
             key = spec.archive_key(page, fmt.file_name)
             self._site.delete(key)
@@ -288,92 +315,123 @@ class FeedRenderer:
 
     # -- entries --------------------------------------------------------------------------
 
-    def _entries(self, articles: list[Article], run: _Run) -> tuple[Entry, ...]:
-        """Entries for the articles that can be rendered; a bad one is logged and left out."""
-        entries = []
-        for article in articles:
-            remembered = run.entries.get(article.id)
-            if remembered and remembered[0] == article.version:
-                entries.append(remembered[1])
-                continue
-            entry = self._entry(article, run)
-            if entry is None:
-                if article.id not in run.report.skipped_articles:
-                    run.report.skipped_articles.append(article.id)
-                continue
-            run.entries[article.id] = (article.version, entry)
-            entries.append(entry)
-        # Newest first on every page, whatever order the articles came in.
-        return tuple(sorted(entries, key=lambda entry: (entry.published, entry.article_id), reverse=True))
+    def _item(self, article: Article, run: _Run) -> _Item:
+        """The article with its entry and size; a bad one is logged, counted and left out (``sized`` None)."""
+        cached = self._entries.get(article)
+        if cached is not None:
+            return _Item(article, cached)
+        if (article.id, article.version) in run.failed:
+            return _Item(article, None)
+        sized = self._build(article, run)
+        if sized is None:
+            run.failed.add((article.id, article.version))
+            if article.id not in run.report.skipped_articles:
+                run.report.skipped_articles.append(article.id)
+        return _Item(article, sized)
 
-    def _entry(self, article: Article, run: _Run) -> Entry | None:
+    def _build(self, article: Article, run: _Run) -> Sized | None:
         try:
-            loaded = self._body(article, run)
+            loaded = self._source.with_body(article)
         except Exception as error:  # one article never breaks the render
-            self._warn("article body could not be read; article left out", article.id, error)
+            self._warn("article body could not be read; article left out", article.id, type(error).__name__)
+            return None
+        entry, complete = self._entry(loaded)
+        if entry is None:
             return None
         try:
-            return build_entry(loaded, self._site_url, self._probe)
+            sized = Sized(entry, entry_size(entry, self._tag_domain))
+            self._write_page(loaded, entry, run)
         except Exception as error:
-            self._warn("article image could not be resolved; rendered without its enclosure", article.id, error)
-        try:
-            return build_entry(loaded, self._site_url, None)
-        except Exception as error:
-            self._warn("article could not be rendered; article left out", article.id, error)
+            self._warn("article could not be rendered; article left out", article.id, type(error).__name__)
             return None
+        if entry.shortened:
+            run.report.shortened_entries.append(article.id)
+        if complete:
+            self._entries.put(article, sized)
+        return sized
 
-    def _body(self, article: Article, run: _Run) -> Article:
-        cache_key = (article.id, article.body_version)
-        loaded = run.bodies.get(cache_key)
-        if loaded is None:
-            loaded = run.bodies[cache_key] = self._source.with_body(article)
-        return loaded
+    def _entry(self, article: Article) -> tuple[Entry | None, bool]:
+        """(entry, complete): without its image's size when that cannot be found (not complete then)."""
+        limits = self._limits.entry
+        if self._images:
+            try:
+                return build_entry(article, self._site_url, self._images.describe, limits), True
+            except Exception as error:
+                self._warn(
+                    "article image size unknown; rendered without its enclosure", article.id, type(error).__name__
+                )
+        try:
+            return build_entry(article, self._site_url, None, limits), self._images is None
+        except Exception as error:
+            self._warn("article could not be rendered; article left out", article.id, type(error).__name__)
+            return None, False
 
     # -- article pages --------------------------------------------------------------------
 
-    def _publish_article_pages(self, run: _Run) -> None:
-        """``articles/{id}.html`` for each article newly shown (or changed); deleted when it is gone.
+    def _write_page(self, article: Article, entry: Entry, run: _Run) -> None:
+        if run.state["shown"].get(article.id) != article.version:
+            run.report.written.append(self._pages.write(entry, article.body_html))
 
-        The state remembers the (id, version) of the articles shown in feeds and open pages whose
-        page was written, so the work is bounded by what the feeds show, like everything else.
+    def _forget_pages(self, run: _Run) -> None:
+        """Pages of articles that left every feed and open page (and were not archived) are deleted.
+
+        The state remembers the (id, version) of the articles shown in feeds and open pages, so the
+        work is bounded by what the feeds show, like everything else.
         """
-        previous: dict[str, int] = run.state.get("shown", {})
-        current = {
-            article_id: version for article_id, version in run.shown.items() if previous.get(article_id) == version
-        }
-        feed_url = self._url("feeds/rss.xml")
-        for article_id, (version, entry) in run.entries.items():
-            if previous.get(article_id) == version:
-                continue
-            key = f"articles/{article_id}.html"
-            body = render_article_page(
-                entry, page_url=article_url(self._site_url, article_id), feed_url=feed_url, site_title=SITE_TITLE
-            )
-            self._site.put(
-                key, body, content_type=ARTICLE_PAGE_TYPE, cache_control=ARTICLE_PAGE_CACHE, digest=_sha256(body)
-            )
-            run.report.written.append(key)
-            if article_id in run.shown:
-                current[article_id] = version
+        previous: dict[str, int] = run.state["shown"]
         for article_id in previous:
             if article_id not in run.shown and article_id not in run.sealed:
-                key = f"articles/{article_id}.html"  # retracted, unpublished: its page goes too
-                self._site.delete(key)
-                run.report.deleted.append(key)
-        run.state["shown"] = current
+                run.report.deleted.append(self._pages.delete(article_id))  # retracted, unpublished
+        run.state["shown"] = dict(run.shown)
+
+    # -- withdrawals ----------------------------------------------------------------------
+
+    def _withdraw(self, log: WithdrawalLog, run: _Run) -> None:
+        """Reads the withdrawal log: pages of articles public nowhere go, sealed pages are queued for a rewrite."""
+        found = read_withdrawals(log, run.state, run.now)
+        repairs = {tuple(repair) for repair in run.state["repairs"]}
+        for withdrawal in found:
+            for key in withdrawal.feeds:
+                page = FeedState(run.state, key).page_holding(withdrawal.position)
+                if page is not None:
+                    repairs.add((key, page))
+            if withdrawal.gone:
+                run.report.deleted.append(self._pages.delete(withdrawal.article_id))
+                run.state["shown"].pop(withdrawal.article_id, None)
+        run.state["repairs"] = sorted([key, page] for key, page in repairs)
+
+    def _repair_sealed_pages(self, specs: list[FeedSpec], run: _Run) -> None:
+        """Rewrites the sealed pages an article left, while time allows (the rest on the next render)."""
+        by_key = {spec.key: spec for spec in specs}
+        remaining = []
+        for key, page in run.state["repairs"]:
+            spec, feed = by_key.get(key), FeedState(run.state, key)
+            if spec is None or page > feed.sealed_pages:
+                continue
+            if self._clock() >= run.deadline:
+                remaining.append([key, page])
+                continue
+            after, through = feed.page_range(page)
+            found = self._source.public_range(
+                category=spec.slug, after=after, before=through + "\x01", limit=2 * self._count, newest_first=False
+            )
+            items = [self._item(article, run) for article in found.articles]
+            kept = next(
+                archive.pages(items, lambda item: item.size, count=self._count, budget=self._budget), ([], True)
+            )
+            self._write_sealed(spec, page, kept[0], run)
+            run.report.rewritten_pages += 1
+        run.state["repairs"] = remaining
 
     # -- WebSub ---------------------------------------------------------------------------
 
     def _ping(self, run: _Run) -> None:
-        if not self._hub_url or self._pinger is None:
+        if self._hub is None:
             return
-        for topic in run.changed_feeds:
-            try:
-                self._pinger.ping(self._hub_url, topic)
-                run.report.pinged.append(topic)
-            except Exception as error:  # a hub being down never fails the render
-                run.report.ping_failures.append(topic)
-                self._warn("WebSub hub ping failed", topic, error)
+        topics = list(dict.fromkeys([*run.state["pending_pings"], *run.changed_feeds]))
+        outcome = self._hub.notify(topics)
+        run.report.pinged, run.report.pending_pings = outcome.pinged, outcome.pending
+        run.state["pending_pings"] = outcome.pending
 
     # -- small pieces ---------------------------------------------------------------------
 
@@ -381,15 +439,22 @@ class FeedRenderer:
     def _tag_domain(self) -> str:
         return f"{self._site_url}/tags"
 
+    @property
+    def _budget(self) -> int:
+        """Bytes a document's entries may take."""
+        return self._limits.document_bytes - self._limits.frame_bytes
+
     def _url(self, key: str) -> str:
         return f"{self._site_url}/{key}"
 
-    def _document(self, spec: FeedSpec, entries: tuple[Entry, ...], *, archive: bool, complete: bool) -> FeedDocument:
+    def _document(self, spec: FeedSpec, items: list[_Item], *, archive: bool, complete: bool) -> FeedDocument:
+        entries = [item.sized.entry for item in items if item.sized]
         return FeedDocument(
             title=spec.title,
             description=spec.description,
             home_url=self._site_url,
-            entries=entries,
+            # Newest first on every page, whatever order the articles came in.
+            entries=tuple(sorted(entries, key=lambda entry: (entry.published, entry.article_id), reverse=True)),
             hub_url=None if archive else self._hub_url,
             archive=archive,
             complete=complete,
@@ -403,35 +468,21 @@ class FeedRenderer:
             current=self._url(spec.current_key(file_name)) if page else None,
         )
 
-    def _fingerprint(self, spec: FeedSpec, page: int | None, prev_page: int | None, articles: list[Article]) -> str:
-        material = [
-            renderer_version(),
-            self._site_url,
-            self._hub_url,
-            spec.title,
-            page,
-            prev_page,
-            [(article.id, article.version, article.body_version) for article in articles],
-        ]
-        return _sha256(json.dumps(material, separators=(",", ":")).encode("utf-8"))
+    def _fingerprint(self, spec: FeedSpec, page: object, prev_page: object, articles: list[Article]) -> str:
+        return fingerprint(
+            [
+                renderer_version(),
+                self._site_url,
+                self._hub_url,
+                self._limits,
+                spec.title,
+                page,
+                prev_page,
+                [(article.id, article.version, article.body_version) for article in articles],
+            ]
+        )
 
-    def _warn(self, message: str, subject: str, error: Exception) -> None:
+    def _warn(self, message: str, subject: str, error_type: str) -> None:
+        """Logs the subject (an article id, a key) and the error's type, never its message (it may quote a body)."""
         if self._log is not None:
-            self._log.warning(message, extra={"subject": subject, "error": f"{type(error).__name__}: {error}"})
-
-
-class _RememberingProbe:
-    """Image sizes found once per container: a probe per render would cost a request per image."""
-
-    def __init__(self, probe: ImageProbe) -> None:
-        self._probe = probe
-        self._known: dict[str, tuple[int, str]] = {}
-
-    def describe(self, url: str) -> tuple[int, str]:
-        if url not in self._known:
-            self._known[url] = self._probe.describe(url)
-        return self._known[url]
-
-
-def _sha256(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()
+            self._log.warning(message, extra={"subject": subject, "error_type": error_type})

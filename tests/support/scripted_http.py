@@ -49,8 +49,9 @@ class ScriptedServer:
                     Received(self.command, self.path, dict(self.headers.items()), self.rfile.read(length))
                 )
                 answer = server.script.popleft() if server.script else Answer(599, b"unscripted request")
-                if answer.status == STALL:
-                    server._released.wait(10)
+                if answer.status == STALL:  # until the test ends (or 5 s), then hang up without answering
+                    server._released.wait(5)
+                    self.close_connection = True
                     return
                 self.send_response(answer.status)
                 for name, value in answer.headers.items():

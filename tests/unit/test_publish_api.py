@@ -223,3 +223,17 @@ def test_a_dry_run_shows_each_changed_field(server, tmp_path, capsys):
         "1 file: 1 would update (dry run: nothing was sent)",
     ]
     assert methods(server) == ["GET"]
+
+
+def test_an_answer_cannot_drive_the_writers_terminal(server, tmp_path, capsys):
+    (tmp_path / "post.md").write_text(POST, encoding="utf-8")
+    server.answer(404)
+    server.problem(409, "Changed \x1b[2J\x1b]0;owned\x07 meanwhile.")
+    server.answer(404)
+
+    publish(server, str(tmp_path / "post.md"))
+
+    err = capsys.readouterr().err
+    assert "\x1b" not in err
+    assert "\x07" not in err
+    assert "Changed \\x1b[2J\\x1b]0;owned\\x07 meanwhile." in err

@@ -23,6 +23,7 @@ from syndicate_dev.publishing.folders import markdown_files
 from syndicate_dev.publishing.mapping import read_article
 from syndicate_dev.publishing.publisher import SUCCESSES, publish_articles, refuse_shared_ids
 from syndicate_dev.publishing.report import Terminal, report, summary_line
+from syndicate_dev.stacks import stack_output
 
 
 def register(commands: Any) -> None:
@@ -45,13 +46,18 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--api-key", metavar="KEY", help=f"your publisher API key (default: ${KEY_VARIABLE}, which keeps it out of ps)"
     )
-    parser.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="per request (default 30)")
+    parser.add_argument("--timeout", type=_seconds, default=30.0, metavar="SECONDS", help="per request (default 30)")
+
+
+def _seconds(text: str) -> float:
+    seconds = float(text)
+    if not 0 < seconds <= 900:
+        raise argparse.ArgumentTypeError("must be more than 0 and at most 900 seconds")
+    return seconds
 
 
 def connect(args: argparse.Namespace, terminal: Terminal) -> PublisherApi:
     """The API client for the arguments; raises ConnectionSettingsError with what is missing."""
-    from syndicate_dev.stacks import stack_output
-
     connection = resolve_connection(
         endpoint=args.endpoint, stack=args.stack, api_key=args.api_key, environ=os.environ, stack_output=stack_output
     )

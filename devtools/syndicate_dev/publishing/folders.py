@@ -27,7 +27,7 @@ def markdown_files(arguments: Sequence[str]) -> tuple[list[SourceFile], list[str
     for argument in arguments:
         path = Path(argument)
         if path.is_dir():
-            in_folder = list(_in_folder(path))
+            in_folder = _in_folder(path)
             if not in_folder:
                 problems.append(f"{argument}: no {SUFFIX} files in this folder")
             found.extend(in_folder)

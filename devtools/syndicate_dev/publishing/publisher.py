@@ -54,8 +54,8 @@ def refuse_shared_ids(articles: Sequence[MarkdownArticle]) -> list[MarkdownArtic
         others = [other.path for other in by_id[article.article_id.lower()] if other is not article]
         if others:
             line = article.id_line or _first_line(article)
-            message = f"is also the id of {', '.join(others)}; give each file its own `id` in the front matter"
-            article = article.refused(LocatedViolation(line, f"/id {article.article_id}", message))
+            message = f"`{article.article_id}` is also the id of {', '.join(others)}; give each file its own `id`"
+            article = article.refused(LocatedViolation(line, "/id", message))
         checked.append(article)
     return checked
 

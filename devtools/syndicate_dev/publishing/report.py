@@ -1,13 +1,15 @@
 """What ``syndicate publish`` prints: a progress line per file (stdout), each problem as
 ``file:line: /pointer message`` (stderr; ``file: /pointer message`` when the API refused it),
 and a summary. Every line goes through a ``Terminal`` that masks the API key, whatever a message
-(or a misbehaving server echoing a header back) carries.
+(or a misbehaving server echoing a header back) carries, and shows control characters as
+escapes, so neither a file name nor an answer can drive the writer's terminal.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import re
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -17,6 +19,7 @@ from syndicate_dev.publishing.changes import FieldChange
 from syndicate_dev.publishing.publisher import FileResult, Outcome
 
 MASK = "********"
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # all but tab and newline
 VALUE_WIDTH = 70
 
 
@@ -39,7 +42,7 @@ class Terminal:
     def _masked(self, text: str) -> str:
         for secret in self._secrets:
             text = text.replace(secret, MASK)
-        return text
+        return _CONTROL.sub(lambda control: f"\\x{ord(control[0]):02x}", text)
 
 
 def problem_lines(result: FileResult) -> list[str]:

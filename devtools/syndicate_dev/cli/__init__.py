@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import argparse
 
-from syndicate_dev.cli import invoke, local, publishers
+from syndicate_dev.cli import articles, invoke, local, publish, publishers
 
-COMMAND_GROUPS = (publishers, local, invoke)
+COMMAND_GROUPS = (publishers, local, invoke, publish, articles)
 
 
 def parser() -> argparse.ArgumentParser:

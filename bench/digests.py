@@ -198,14 +198,17 @@ def _run() -> None:
     from syndicate.digests.rendering import RenderedEdition
 
     rendered = RenderedEdition.from_document(EditionStore(names["DigestBucket"]).get(sample.edition_id))
+    links = {"unsubscribe_url": "https://api.example/dev/subscriptions/unsubscribe?token=t", "preferences_url": "p"}
+    text = "".join(p if isinstance(p, str) else links[p.value] for p in rendered.text)
+    html = "".join(p if isinstance(p, str) else links[p.value] for p in rendered.html)
     started = time.perf_counter()
     for recipient in recipients:
         bare = EmailMessage(policy=policy.SMTP)
         bare["From"] = "Syndicate <digest@syndicate.example>"
         bare["To"] = recipient.email
         bare["Subject"] = rendered.subject
-        bare.set_content(rendered.text, cte="quoted-printable")
-        bare.add_alternative(rendered.html, subtype="html", cte="quoted-printable")
+        bare.set_content(text, cte="quoted-printable")
+        bare.add_alternative(html, subtype="html", cte="quoted-printable")
         bare.as_bytes()
     baseline = (time.perf_counter() - started) / len(recipients)
 

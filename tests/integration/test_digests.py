@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tests.support import events
@@ -193,3 +195,44 @@ def test_a_soft_bounce_suppresses_nobody(world, clock):
     world.digest("daily", at="2025-12-18T07:00:00Z")
 
     assert world.outbox.recipients() == ["full@example.com"]
+
+
+def test_an_article_no_template_can_show_is_left_out_and_the_edition_still_goes_out(world, clock, output):
+    """Stored as it is (past the API's checks): a title full of line breaks, and fields of odd shapes."""
+    from syndicate import dependencies
+    from syndicate.articles.model import Article
+
+    subscribe_at_dawn(world, clock, *READERS[:2])
+    publish_in_the_morning(world, clock, SPACE)
+    world.functions.activate("ArticlesApiFunction")
+    stamp = "2025-12-17T11:00:00Z"
+    odd: dict[str, Any] = dict(
+        publisher_id="pub_alice",
+        version=1,
+        status="published",
+        categories=("Space/science journalism",),
+        published_at=stamp,
+        created_at=stamp,
+        updated_at=stamp,
+        content_hash="0" * 64,
+        body_markdown="Body.",
+        body_html="<p>Body.</p>",
+    )
+    breaks = Article(id="1" * 32, title="Line\nbreaks\u2028and\x85separators", extras={}, **odd)
+    broken = Article(id="2" * 32, title="Broken", extras={"summary": ["not", "text"]}, **odd)
+    for article in (breaks, broken):
+        dependencies.article_store().save(article, None)
+
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+    responses = world.deliver()
+
+    assert [r["batchItemFailures"] for r in responses] == [[]]
+    assert sorted(world.outbox.recipients()) == sorted(READERS[:2])
+    mail = world.outbox.to(READERS[0])[0]
+    assert mail["Subject"] == "Syndicate daily digest: Line breaks and separators (+1 more)"
+    assert SPACE["title"] in bodies(mail)[0] and "Broken" not in bodies(mail)[0]
+    [left_out] = [r for r in output.logs() if r["message"] == "article left out of the digest"]
+    assert left_out["level"] == "WARNING"
+    assert left_out["article_id"] == broken.id and "summary" in left_out["reason"]
+    assert output.metric("DigestArticlesLeftOut") == [1.0]
+    assert not any(reader in output.text() for reader in READERS)

@@ -19,7 +19,7 @@ from typing import Any
 
 from syndicate.clock import Clock, isoformat
 from syndicate.digests.ports import Editions, Ledger, Subscribers
-from syndicate.digests.rendering import PREFERENCES_SLOT, UNSUBSCRIBE_SLOT, RenderedEdition
+from syndicate.digests.rendering import RenderedEdition
 from syndicate.mailing import tokens
 from syndicate.mailing.links import SubscriptionLinks
 from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
@@ -84,7 +84,6 @@ class DigestDelivery:
                 rendered.text,
                 rendered.html,
                 self._clock(),
-                slots={UNSUBSCRIBE_SLOT: "unsubscribe_url", PREFERENCES_SLOT: "preferences_url"},
             )
         return self._templates[edition_id]
 

@@ -117,8 +117,8 @@ class SubscriptionService:
         template = MessageTemplate(
             self._sender,
             f"Confirm your subscription to {self._sender.display_name}",
-            env.get_template("confirmation-email.txt.j2").render(**context),
-            env.get_template("confirmation-email.html.j2").render(**context),
+            (env.get_template("confirmation-email.txt.j2").render(**context),),
+            (env.get_template("confirmation-email.html.j2").render(**context),),
             self._clock(),
             list_headers=False,
         )

@@ -236,3 +236,73 @@ def test_an_article_no_template_can_show_is_left_out_and_the_edition_still_goes_
     assert left_out["article_id"] == broken.id and "summary" in left_out["reason"]
     assert output.metric("DigestArticlesLeftOut") == [1.0]
     assert not any(reader in output.text() for reader in READERS)
+
+
+# -- refusals: one recipient's is final for them; the account's fails the batch ------------------
+
+SANDBOX = "Email address is not verified. The following identities failed the check in region US-EAST-1: {}"
+
+
+def ledger_items(world) -> list[dict[str, Any]]:
+    from syndicate.adapters.clients import client
+    from syndicate.adapters.dynamodb import unmarshal
+
+    table = world.stack.name("DeliveryLedgerTable")
+    return [unmarshal(item) for item in client("dynamodb").scan(TableName=table)["Items"]]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("MessageRejected", SANDBOX.format("someone.else@example.com")),
+        ("BadRequestException", "Illegal address"),
+    ],
+)
+def test_a_recipient_ses_refuses_is_recorded_as_rejected_and_the_rest_of_the_batch_goes_out(
+    world, clock, monkeypatch, output, code, message
+):
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    faults = SesFaults(refuse={3: (code, message, 400)}).install(monkeypatch)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    responses = world.deliver()
+    world.digest("daily", at="2025-12-18T07:00:00Z")  # the same run again: the rejection holds
+
+    assert [r["batchItemFailures"] for r in responses] == [[]]
+    assert len(world.outbox.recipients()) == 4 and faults.calls == 5
+    [rejected] = [item for item in ledger_items(world) if item.get("outcome") == "rejected"]
+    assert rejected["reason"] == code
+    assert sum(output.metric("DigestsRejected")) == 1
+    [log] = [r for r in output.logs() if r["message"] == "digest recipient rejected"]
+    assert log["code"] == code and log["subscriber_id"] in rejected["delivery"]
+    assert "someone.else@example.com" not in output.text()
+    assert ("<recipient>" in log["detail"]) == (code == "MessageRejected")
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("SendingPausedException", "Sending is paused for this account."),
+        ("AccountSuspendedException", "The account's ability to send email has been permanently restricted."),
+        ("MailFromDomainNotVerifiedException", "The sending domain is not verified."),
+        ("NotFoundException", "Configuration set <ConfigurationSet> does not exist."),
+        ("AccessDeniedException", "User is not authorized to perform ses:SendEmail"),
+        ("LimitExceededException", "Daily message quota exceeded."),
+        ("MessageRejected", SANDBOX.format("digest@syndicate.example")),  # our own sender, unverified
+        ("InternalFailure", "Something SES has never told us before."),
+    ],
+)
+def test_an_account_level_refusal_fails_the_batch_and_every_reader_gets_the_digest_once_fixed(
+    world, clock, monkeypatch, code, message
+):
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    SesFaults(refuse={3: (code, message, 400)}).install(monkeypatch)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    [first, *_] = world.deliver()
+
+    assert len(first["batchItemFailures"]) == 1  # the batch comes back
+    assert sorted(world.outbox.recipients()) == sorted(READERS)  # and then everyone has it, once
+    assert not [item for item in ledger_items(world) if item.get("outcome") == "rejected"]

@@ -168,6 +168,7 @@ class SesFaults:
     """Faults injected into SES SendEmail calls (numbered from 1), on the real moto client.
 
     ``throttle``: those calls are answered TooManyRequestsException before reaching SES.
+    ``refuse``: those calls are answered with the given (code, message, HTTP status) instead.
     ``crash_after``: those calls reach SES (the mail is sent) and then the process "dies".
     """
 
@@ -176,21 +177,20 @@ class SesFaults:
         throttle: AbstractSet[int] = frozenset(),
         crash_after: AbstractSet[int] = frozenset(),
         code: str = "TooManyRequestsException",
+        refuse: dict[int, tuple[str, str, int]] | None = None,
     ) -> None:
         self.throttle = set(throttle)
         self.crash_after = set(crash_after)
-        self.code = code
+        self.refuse = {n: (code, "Maximum sending rate exceeded.", 429) for n in throttle} | dict(refuse or {})
         self.calls = 0
 
     def before_call(self, **kwargs: Any) -> Any:
         self.calls += 1
-        if self.calls not in self.throttle:
+        if self.calls not in self.refuse:
             return None
-        response = AWSResponse("https://email.us-east-1.amazonaws.com", 429, {}, None)  # type: ignore[arg-type]
-        return response, {
-            "Error": {"Code": self.code, "Message": "Maximum sending rate exceeded."},
-            "ResponseMetadata": {"HTTPStatusCode": 429},
-        }
+        code, message, status = self.refuse[self.calls]
+        response = AWSResponse("https://email.us-east-1.amazonaws.com", status, {}, None)  # type: ignore[arg-type]
+        return response, {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
 
     def after_call(self, **kwargs: Any) -> None:
         if self.calls in self.crash_after:

@@ -1,4 +1,4 @@
-"""SubscribersTable (subscribers, digest runs) and DigestLedgerTable (one item per delivery).
+"""SubscribersTable (subscribers, digest runs) and DeliveryLedgerTable (one item per delivery).
 
 Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
 
@@ -10,8 +10,9 @@ Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
 * digest run  ``pk=RUN#{cadence}``, ``sk={until}``: the window ``(since, until]`` a scheduled
   run covers, so a retried run reuses its window and the next run starts where it ended.
 
-``DigestLedgerTable``: ``delivery={edition id}#{subscriber id}``, written with a conditional
-put before the message is handed to SES; TTL ``expires_at`` cleans it up.
+``DeliveryLedgerTable``: ``delivery={edition id}#{subscriber id}``, written with a conditional
+put before the message is handed to SES (``outcome=rejected`` and the SES error code in
+``reason`` when SES refused that recipient for good); TTL ``expires_at`` cleans it up.
 """
 
 from __future__ import annotations
@@ -283,6 +284,18 @@ class DeliveryLedger:
         if not claimed:
             return None
         return claim_id
+
+    def reject(self, edition_id: str, subscriber_id: str, claim_id: str, reason: str) -> None:
+        """Keep the claim as the record of a final refusal (``outcome``, ``reason``): never retried."""
+        condition_held(
+            lambda: client("dynamodb").update_item(
+                TableName=self.table_name,
+                Key=marshal({"delivery": f"{edition_id}#{subscriber_id}"}),
+                UpdateExpression="SET outcome = :rejected, reason = :reason",
+                ConditionExpression="claim = :claim",
+                ExpressionAttributeValues=marshal({":rejected": "rejected", ":reason": reason, ":claim": claim_id}),
+            )
+        )
 
     def release(self, edition_id: str, subscriber_id: str, claim_id: str) -> None:
         """Give back a claim whose send is known to have failed, so a retry may send."""

@@ -4,8 +4,12 @@ For each recipient the sender first claims the delivery in the ledger (a conditi
 keyed by edition and recipient), then hands the message to SES. Whoever claims first sends;
 a retried batch, a duplicate SQS message or a re-run schedule finds the claim and skips.
 
-* Known failures (throttled after every backoff, refused, unreachable) release the claim and
-  fail the batch, so SQS delivers it again and that recipient is sent then: never lost.
+* A refusal that concerns one recipient (``RecipientRejected``: an address SES cannot take, a
+  message it rejects) is final for that recipient: the claim is marked rejected, counted, and the
+  batch goes on. One bad address never holds back the rest of its batch.
+* Failures that concern every message (throttled after every backoff, sending refused for the
+  account, unreachable) release the claim and fail the batch, so SQS delivers it again and that
+  recipient is sent then: never lost.
 * An unknown outcome (the process dies, the SES call times out after sending) keeps the claim:
   the crash window errs towards "at most once". See the README for why.
 """
@@ -24,7 +28,7 @@ from syndicate.mailing import tokens
 from syndicate.mailing.links import SubscriptionLinks
 from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
 from syndicate.mailing.model import Recipient
-from syndicate.mailing.ports import MailNotSent, MailTransport
+from syndicate.mailing.ports import MailNotSent, MailTransport, RecipientRejected
 
 LEDGER_RETENTION = timedelta(days=35)
 
@@ -44,11 +48,21 @@ class DigestBatch:
         return cls(body["edition"], body["cadence"], tuple(Recipient(r["id"], r["email"]) for r in body["recipients"]))
 
 
+@dataclass(frozen=True)
+class Rejection:
+    """A recipient the mail service refused for good (no address: the code and redacted reason)."""
+
+    subscriber_id: str
+    code: str
+    detail: str
+
+
 @dataclass
 class DeliveryReport:
     sent: int = 0
     already_sent: int = 0
     not_receiving: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
     message_ids: list[str] = field(default_factory=list)
 
 
@@ -99,6 +113,13 @@ class DigestDelivery:
             )
         )
 
+    def _send(self, edition_id: str, recipient: Recipient, address: str) -> str:
+        try:
+            message = self.message(edition_id, recipient)
+        except ValueError as error:  # an address no To header can carry
+            raise RecipientRejected("UnwritableAddress", str(error)) from error
+        return self._mailer.send_raw(self._sender.address, address, message)
+
     def deliver(self, batch: DigestBatch, *, time_left: Callable[[], bool] = lambda: True) -> DeliveryReport:
         """Send the batch; raises (after releasing the failed claim) when a retry must follow."""
         report = DeliveryReport()
@@ -119,9 +140,11 @@ class DigestDelivery:
                 report.already_sent += 1
                 continue
             try:
-                message_id = self._mailer.send_raw(
-                    self._sender.address, subscriber.email, self.message(batch.edition_id, recipient)
-                )
+                message_id = self._send(batch.edition_id, recipient, subscriber.email)
+            except RecipientRejected as rejection:
+                self._ledger.reject(batch.edition_id, recipient.id, claim, rejection.code)
+                report.rejected.append(Rejection(recipient.id, rejection.code, rejection.detail))
+                continue
             except MailNotSent:
                 self._ledger.release(batch.edition_id, recipient.id, claim)
                 raise

@@ -9,6 +9,9 @@ Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
   A suppressed address keeps its item with ``suppressed_at`` set: that is the suppression list.
 * digest run  ``pk=RUN#{cadence}``, ``sk={until}``: the window ``(since, until]`` a scheduled
   run covers, so a retried run reuses its window and the next run starts where it ended.
+* confirmation counters, expired by the table's TTL (``expires_at``): per mailbox
+  ``pk=MAILBOX#{mailbox id}``, ``sk=CONFIRMATIONS`` (its day, count that day, last send and the
+  request that made it); for the whole service ``pk=CONFIRMATION_BUDGET``, ``sk={hour}``.
 
 ``DeliveryLedgerTable``: ``delivery={edition id}#{subscriber id}``, written with a conditional
 put before the message is handed to SES (``outcome=rejected`` and the SES error code in
@@ -36,7 +39,6 @@ _FIELDS = (
     "updated_at",
     "confirmed_at",
     "since",
-    "confirmation_sent_at",
     "unsubscribed_at",
     "suppressed_at",
     "suppression_reason",
@@ -64,6 +66,26 @@ def _item_from_subscriber(subscriber: Subscriber) -> dict[str, Any]:
     if subscriber.receives_digests:
         item["cadence_listing"] = subscriber.cadence
     return item
+
+
+def _conditional_update(
+    table: str,
+    key: dict[str, str],
+    expression: str,
+    condition: str,
+    values: dict[str, Any],
+    names: dict[str, str] | None = None,
+) -> bool:
+    request: dict[str, Any] = {
+        "TableName": table,
+        "Key": marshal(key),
+        "UpdateExpression": expression,
+        "ConditionExpression": condition,
+        "ExpressionAttributeValues": marshal(values),
+    }
+    if names:
+        request["ExpressionAttributeNames"] = names
+    return condition_held(lambda: client("dynamodb").update_item(**request))
 
 
 class SubscriberStore:
@@ -124,20 +146,6 @@ class SubscriberStore:
                 ExpressionAttributeValues=marshal({":subscribed": SUBSCRIBED}),
             )
         )
-
-    def claim_confirmation_slot(self, subscriber_id: str, now: str, not_since: str) -> bool:
-        """Record a confirmation mail at ``now`` unless one went out after ``not_since``."""
-        return self._update(
-            subscriber_id,
-            "SET confirmation_sent_at = :now",
-            "attribute_exists(pk) AND attribute_not_exists(suppressed_at) AND "
-            "(attribute_not_exists(confirmation_sent_at) OR confirmation_sent_at <= :cutoff)",
-            {":now": now, ":cutoff": not_since},
-        )
-
-    def release_confirmation_slot(self, subscriber_id: str, sent_at: str) -> None:
-        """Forget a confirmation mail that could not be sent, so the reader may ask again."""
-        self._update(subscriber_id, "REMOVE confirmation_sent_at", "confirmation_sent_at = :sent", {":sent": sent_at})
 
     def confirm(self, subscriber_id: str, now: str) -> bool:
         """pending -> subscribed; False if the subscriber is not pending (or is suppressed)."""
@@ -212,16 +220,7 @@ class SubscriberStore:
         values: dict[str, Any],
         names: dict[str, str] | None = None,
     ) -> bool:
-        request: dict[str, Any] = {
-            "TableName": self.table_name,
-            "Key": marshal(subscriber_key(subscriber_id)),
-            "UpdateExpression": expression,
-            "ConditionExpression": condition,
-            "ExpressionAttributeValues": marshal(values),
-        }
-        if names:
-            request["ExpressionAttributeNames"] = names
-        return condition_held(lambda: client("dynamodb").update_item(**request))
+        return _conditional_update(self.table_name, subscriber_key(subscriber_id), expression, condition, values, names)
 
     # -- digest runs --------------------------------------------------------------------------
 
@@ -256,6 +255,65 @@ class SubscriberStore:
             if recorded:
                 return since
         raise RuntimeError(f"could not record the {cadence} digest run ending at {until}")
+
+
+_COUNTER_NAMES = {"#day": "confirmation_day", "#sent": "confirmations_sent"}
+_QUIET = "(attribute_not_exists(last_sent_at) OR last_sent_at <= :quiet_since)"
+
+
+class ConfirmationLimitStore:
+    """The counters of confirmation emails, in ``SubscribersTable`` (expired by its TTL)."""
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+
+    def claim_mailbox(
+        self, mailbox_id: str, request_id: str, *, now: str, quiet_since: str, day: str, per_day: int, expires_at: int
+    ) -> bool:
+        key = {"pk": f"MAILBOX#{mailbox_id}", "sk": "CONFIRMATIONS"}
+        stamp = "last_sent_at = :now, last_request = :request, expires_at = :expires"
+        values = {":now": now, ":request": request_id, ":expires": expires_at, ":quiet_since": quiet_since}
+        values |= {":day": day, ":one": 1}
+        return (
+            # The first of the day (a new mailbox, or a new day)...
+            self._update(
+                key,
+                f"SET #day = :day, #sent = :one, {stamp}",
+                f"(attribute_not_exists(#day) OR #day <> :day) AND {_QUIET}",
+                values,
+            )
+            # ...another one today, under the day's cap...
+            or self._update(
+                key,
+                f"SET #sent = #sent + :one, {stamp}",
+                f"#day = :day AND #sent < :cap AND {_QUIET}",
+                values | {":cap": per_day},
+            )
+            # ...or a retry of the request that holds the latest count.
+            or self._update(key, "SET last_request = :request", "last_request = :request", {":request": request_id})
+        )
+
+    def claim_budget(self, hour: str, budget: int, expires_at: int) -> bool:
+        return self._update(
+            {"pk": "CONFIRMATION_BUDGET", "sk": hour},
+            "ADD #sent :one SET expires_at = :expires",
+            "attribute_not_exists(#sent) OR #sent < :budget",
+            {":one": 1, ":budget": budget, ":expires": expires_at},
+        )
+
+    def release_budget(self, hour: str) -> None:
+        self._update(
+            {"pk": "CONFIRMATION_BUDGET", "sk": hour},
+            "ADD #sent :minus_one",
+            "#sent > :none",
+            {":minus_one": -1, ":none": 0},
+        )
+
+    def _update(self, key: dict[str, str], expression: str, condition: str, values: dict[str, Any]) -> bool:
+        used = {
+            name: attribute for name, attribute in _COUNTER_NAMES.items() if name in expression or name in condition
+        }
+        return _conditional_update(self.table_name, key, expression, condition, values, used or None)
 
 
 class DeliveryLedger:

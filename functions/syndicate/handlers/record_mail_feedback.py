@@ -22,7 +22,7 @@ def ses_events(event: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield json.loads(record["Sns"]["Message"])
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -43,7 +43,7 @@ def send_batch(record: SQSRecord, lambda_context: LambdaContext) -> None:
     )
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -191,7 +191,7 @@ def confirmation_service() -> ConfirmationService:
 
 @cache
 def digest_scheduler() -> DigestScheduler:
-    schedule, site_url = settings.digest_schedule_settings(), settings.site_settings().site_url
+    schedule, site_url, name = settings.digest_schedule_settings(), settings.site_settings().site_url, sender_name()
     from syndicate.adapters.editions import EditionStore
     from syndicate.adapters.queues import QueueWriter
     from syndicate.digests.rendering import EditionRenderer
@@ -200,7 +200,7 @@ def digest_scheduler() -> DigestScheduler:
     return DigestScheduler(
         subscriber_store(),
         article_store(),
-        EditionRenderer(site_url, schedule.sender_name),
+        EditionRenderer(site_url, name),
         EditionStore(schedule.digest_bucket),
         QueueWriter(schedule.digest_queue_url),
     )

@@ -174,7 +174,6 @@ class ConfirmationSettings(FromEnvironment):
 class DigestScheduleSettings(FromEnvironment):
     digest_bucket: str = setting("DIGEST_BUCKET")
     digest_queue_url: str = setting("DIGEST_QUEUE_URL")
-    sender_name: str = setting("SENDER_NAME")
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,9 @@ def test_each_distinct_edition_is_rendered_once(world, clock):
     subscribe_at_dawn(world, clock, *READERS[3:])
     publish_in_the_morning(world, clock, SPACE)
 
-    report = world.digest("daily", at="2025-12-18T07:00:00Z")
+    report = world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+    assert not any("@" in message["Body"] for message in world.queued())  # ids only, no addresses
+    world.deliver()
 
     assert report["editions"] == 2 and report["recipients"] == 5
     assert sorted(world.outbox.recipients()) == sorted(READERS)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from syndicate.articles.model import Article
 from syndicate.clock import isoformat
+from syndicate.digests.delivery import DigestBatch
 from syndicate.digests.edition import PERIODS, DigestEdition, became_public
 from syndicate.digests.ports import ArticleListing, BatchQueue, EditionArchive, MailingList
 from syndicate.digests.rendering import EditionRenderer, LeftOut
-from syndicate.mailing.model import Recipient, category_slugs
+from syndicate.mailing.model import category_slugs
 
 RECIPIENTS_PER_MESSAGE = 50
 # Backdated articles count from when they were stored; look this far before the window for them.
@@ -36,14 +36,6 @@ class RunReport:
     recipients: int
     batches: int
     left_out: tuple[LeftOut, ...] = ()  # articles no edition could show, once each
-
-
-def batch_body(edition: DigestEdition, recipients: list[Recipient]) -> dict[str, Any]:
-    return {
-        "edition": edition.id,
-        "cadence": edition.cadence,
-        "recipients": [{"id": r.id, "email": r.email} for r in recipients],
-    }
 
 
 class DigestScheduler:
@@ -80,7 +72,7 @@ class DigestScheduler:
             self._editions.put(edition.id, rendered.as_document())
             members = groups[edition]
             bodies = [
-                batch_body(edition, members[i : i + RECIPIENTS_PER_MESSAGE])
+                DigestBatch(edition.id, cadence, tuple(members[i : i + RECIPIENTS_PER_MESSAGE])).as_body()
                 for i in range(0, len(members), RECIPIENTS_PER_MESSAGE)
             ]
             self._queue.send_all(bodies)
@@ -89,15 +81,15 @@ class DigestScheduler:
             batches += len(bodies)
         return RunReport(cadence, since, until, editions, empty, recipients, batches, tuple(left_out.values()))
 
-    def _editions_of(self, cadence: str, since: str, until: str) -> dict[DigestEdition, list[Recipient]]:
-        """Who receives which edition: one per category set and window start."""
-        groups: dict[DigestEdition, list[Recipient]] = defaultdict(list)
+    def _editions_of(self, cadence: str, since: str, until: str) -> dict[DigestEdition, list[str]]:
+        """The ids of who receives which edition: one per category set and window start."""
+        groups: dict[DigestEdition, list[str]] = defaultdict(list)
         for subscriber in self._subscribers.receiving(cadence):
             start = max(since, subscriber.since or since)
             if start >= until:
                 continue  # confirmed after this run's time
             edition = DigestEdition(cadence, category_slugs(subscriber.categories), start, until)
-            groups[edition].append(Recipient(subscriber.id, subscriber.email))
+            groups[edition].append(subscriber.id)
         return groups
 
     def _window(self, since: str, until: str) -> list[Article]:

@@ -81,11 +81,3 @@ class Subscriber:
 
     def with_changes(self, **changes: Any) -> Subscriber:
         return replace(self, **changes)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """What a sender needs to mail one subscriber: no more."""
-
-    id: str
-    email: str

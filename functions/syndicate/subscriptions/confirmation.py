@@ -57,7 +57,7 @@ class ConfirmationService:
         limits: ConfirmationLimits,
         signer: tokens.TokenSigner,
         transport: MailTransport,
-        sender: SenderProfile,
+        sender_profile: SenderProfile,
         links: SubscriptionLinks,
         clock: Clock,
         *,
@@ -68,7 +68,7 @@ class ConfirmationService:
         self._limits = limits
         self._signer = signer
         self._transport = transport
-        self._sender = sender
+        self._profile = sender_profile
         self._links = links
         self._clock = clock
         self._id_secret = id_secret
@@ -93,7 +93,7 @@ class ConfirmationService:
         if not self._limits.claim_budget(hour, self._hourly_budget, int((now + BUDGET_MEMORY).timestamp())):
             return ConfirmationResult(Outcome.OVER_BUDGET)
         try:
-            self._transport.send_raw(self._sender.address, pending.email, self.message(pending))
+            self._transport.send_raw(self._profile.address, pending.email, self.message(pending))
         except RecipientRejected as rejected:
             self._limits.release_budget(hour)
             return ConfirmationResult(Outcome.REJECTED, rejected.code, rejected.detail)
@@ -124,15 +124,15 @@ class ConfirmationService:
         """The confirmation email: a link to the page whose button confirms."""
         env = email_environment("syndicate.subscriptions")
         context = {
-            "sender_name": self._sender.display_name,
+            "sender_name": self._profile.display_name,
             "confirm_url": self._links.confirm(self._signer.issue(tokens.CONFIRM, subscriber.id)),
             "cadence": subscriber.cadence,
             "categories": subscriber.categories,
         }
         now = self._clock()
         template = MessageTemplate(
-            self._sender,
-            f"Confirm your subscription to {self._sender.display_name}",
+            self._profile,
+            f"Confirm your subscription to {self._profile.display_name}",
             (env.get_template("confirmation-email.txt.j2").render(**context),),
             (env.get_template("confirmation-email.html.j2").render(**context),),
             now,
@@ -141,7 +141,7 @@ class ConfirmationService:
         return template.personalise(
             Personal(
                 to=subscriber.email,
-                message_id=f"confirm.{subscriber.id}.{int(now.timestamp())}@{self._sender.domain}",
+                message_id=f"confirm.{subscriber.id}.{int(now.timestamp())}@{self._profile.domain}",
                 unsubscribe_url="",
                 preferences_url="",
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -308,3 +309,26 @@ def test_an_account_level_refusal_fails_the_batch_and_every_reader_gets_the_dige
     assert len(first["batchItemFailures"]) == 1  # the batch comes back
     assert sorted(world.outbox.recipients()) == sorted(READERS)  # and then everyone has it, once
     assert not [item for item in ledger_items(world) if item.get("outcome") == "rejected"]
+
+
+def test_a_malformed_ses_notification_never_costs_the_bounce_delivered_beside_it(world, clock, output):
+    """SNS may bring several notifications at once; one we cannot read must not fail the others."""
+    subscribe_at_dawn(world, clock, "gone@example.com", "stays@example.com")
+    publish_in_the_morning(world, clock, SPACE)
+    bounce = events.load("ses/bounce.json")["detail"]
+    bounce["bounce"]["bouncedRecipients"][0]["emailAddress"] = "gone@example.com"
+    odd = {"eventType": "Bounce", "bounce": {"bounceType": "Permanent", "bouncedRecipients": ["x@example.com", 7]}}
+    records = [
+        {"Sns": {"Message": "not json at all"}},
+        {"Sns": {"Message": json.dumps(odd)}},
+        {"Sns": {"Message": json.dumps(["a", "list"])}},
+        {"Sns": {"Message": json.dumps(bounce)}},
+    ]
+
+    result = world.functions.invoke("RecordMailFeedbackFunction", {"Records": records})
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    assert result == {"suppressed": 1}
+    assert world.outbox.recipients() == ["stays@example.com"]
+    assert sum(output.metric("MailFeedbackNotUnderstood")) == 3
+    assert "x@example.com" not in output.text()

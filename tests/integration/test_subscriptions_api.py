@@ -7,7 +7,7 @@ import pytest
 from tests.support import events
 from tests.support.aws_calls import aws_calls
 from tests.support.digests import SesFaults
-from tests.support.mail import link_to, token_of
+from tests.support.mail import bodies, link_to, token_of
 
 READER = "reader@example.com"
 
@@ -315,3 +315,17 @@ def test_a_sandbox_refusal_of_the_readers_address_is_logged_counted_and_final(wo
     assert log["detail"] == NOT_VERIFIED.format("<recipient>")
     assert output.metric("ConfirmationEmailsRefused") == [1.0]
     assert READER not in output.text()
+
+
+def test_text_typed_at_sign_up_never_becomes_a_link_in_the_confirmation_email(world):
+    """Whoever signs an address up chooses its categories: the mail to that inbox must not carry
+    their link (sign-up forms are a known way to get text into strangers' inboxes)."""
+    world.subscribe(READER, categories=["Win! Visit https://evil.example/prize now", "Space/science journalism"])
+
+    [mail] = world.outbox.to(READER)
+    text, html = bodies(mail)
+    page = world.follow(world.confirmation_link(READER))
+
+    for shown in (text, html, page.body):
+        assert "evil.example" not in shown and "https://evil" not in shown
+        assert "Space/science journalism" in shown and "win-visit-https-evil-example-prize-now" in shown

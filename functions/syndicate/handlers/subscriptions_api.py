@@ -23,6 +23,7 @@ from syndicate.api.requests import json_body
 from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone, Violation
 from syndicate.mailing.model import SUBSCRIBED
 from syndicate.observability import logger, metrics, tracer
+from syndicate.subscriptions.confirmation import shown_categories
 from syndicate.subscriptions.pages import message_page, page
 from syndicate.subscriptions.service import ManagePage
 
@@ -135,7 +136,7 @@ def show_confirmation() -> Response[str]:
             dependencies.sender_name(),
             token=token(),
             cadence=subscriber.cadence,
-            categories=list(subscriber.categories),
+            categories=shown_categories(subscriber.categories),
         ),
     )
 

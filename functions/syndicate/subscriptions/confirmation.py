@@ -16,6 +16,7 @@ delivers the sign-up again; the retry keeps the mailbox count its first attempt 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -24,15 +25,25 @@ from syndicate.clock import Clock, isoformat
 from syndicate.mailing import tokens
 from syndicate.mailing.links import SubscriptionLinks
 from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
-from syndicate.mailing.model import PENDING, SUBSCRIBED, Subscriber, mailbox_id, subscriber_id
+from syndicate.mailing.model import PENDING, SUBSCRIBED, Subscriber, category_slugs, mailbox_id, subscriber_id
 from syndicate.mailing.ports import MailNotSent, MailTransport, RecipientRejected
 from syndicate.mailing.templates import email_environment
 from syndicate.subscriptions.ports import ConfirmationLimits, SignUp, SubscriberRepository
+
+# Words, digits, spaces and a little punctuation, but no "." ":" "@": nothing a mail client links.
+_PLAIN_CATEGORY = re.compile(r"[\w &/'’,()-]+")
 
 MAILBOX_INTERVAL = timedelta(minutes=15)
 MAILBOX_PER_DAY = 3
 MAILBOX_MEMORY = timedelta(days=2)
 BUDGET_MEMORY = timedelta(hours=2)
+
+
+def shown_categories(categories: tuple[str, ...]) -> list[str]:
+    """Categories as the confirmation email and page show them: as typed when plain words, as
+    their slug otherwise. Whoever signs an address up types them, and what reaches that inbox
+    must not carry their link or address."""
+    return [name if _PLAIN_CATEGORY.fullmatch(name) else (category_slugs([name]) or ("",))[0] for name in categories]
 
 
 class Outcome(Enum):
@@ -127,7 +138,7 @@ class ConfirmationService:
             "sender_name": self._profile.display_name,
             "confirm_url": self._links.confirm(self._signer.issue(tokens.CONFIRM, subscriber.id)),
             "cadence": subscriber.cadence,
-            "categories": subscriber.categories,
+            "categories": shown_categories(subscriber.categories),
         }
         now = self._clock()
         template = MessageTemplate(

@@ -329,3 +329,50 @@ def test_text_typed_at_sign_up_never_becomes_a_link_in_the_confirmation_email(wo
     for shown in (text, html, page.body):
         assert "evil.example" not in shown and "https://evil" not in shown
         assert "Space/science journalism" in shown and "win-visit-https-evil-example-prize-now" in shown
+
+
+# -- what a flood of sign-ups leaves behind -------------------------------------------------------
+
+
+def subscriber_items(world) -> dict[str, dict]:
+    """Every subscriber item of the table, by address."""
+    from syndicate.adapters.clients import client
+    from syndicate.adapters.dynamodb import unmarshal
+
+    items = [unmarshal(i) for i in client("dynamodb").scan(TableName=world.stack.name("SubscribersTable"))["Items"]]
+    return {item["email"]: item for item in items if item["pk"].startswith("SUBSCRIBER#")}
+
+
+def test_sign_ups_the_limits_stop_store_nothing_and_unconfirmed_ones_expire(world, clock):
+    clock.set("2025-12-17T08:00:00Z")
+    for n in range(20):
+        world.subscribe(f"victim+{n}@example.com")
+
+    stored = subscriber_items(world)
+
+    assert list(stored) == ["victim+0@example.com"]  # the one that was mailed
+    # Forgotten by the table's TTL a day after its link expires, unless confirmed.
+    assert stored["victim+0@example.com"]["expires_at"] == 1765958400 + 3 * 86400
+
+
+def test_confirming_unsubscribing_or_suppressing_keeps_a_record_for_good(world, clock):
+    world.subscribed("confirmed@example.com")
+    world.subscribe("bounced@example.com")
+    world.ses_event("bounce", "bounced@example.com")
+
+    stored = subscriber_items(world)
+
+    assert "expires_at" not in stored["confirmed@example.com"]
+    assert "expires_at" not in stored["bounced@example.com"] and stored["bounced@example.com"]["suppressed_at"]
+
+
+def test_a_second_sign_up_inside_the_limit_still_changes_what_the_first_link_confirms(world, clock):
+    world.subscribe(READER, cadence="daily")
+    clock.advance(minutes=3)
+    world.subscribe(READER, cadence="weekly", categories=["Climate"])
+
+    assert len(world.outbox.to(READER)) == 1
+    confirmed = world.confirm(READER)
+
+    assert "weekly digest" in confirmed.body
+    assert subscriber_items(world)[READER]["categories"] == ["Climate"]

@@ -7,6 +7,8 @@ Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
   consistent key operations. ``cadence_listing`` (= the cadence) is set only while the
   subscriber receives digests: the sparse ``ByCadence`` index is exactly the mailing list.
   A suppressed address keeps its item with ``suppressed_at`` set: that is the suppression list.
+  A pending (unconfirmed) subscriber carries ``expires_at``, so the table's TTL forgets it;
+  confirming, unsubscribing and suppressing remove it.
 * digest run  ``pk=RUN#{cadence}``, ``sk={until}``: the window ``(since, until]`` a scheduled
   run covers, so a retried run reuses its window and the next run starts where it ended.
 * confirmation counters, expired by the table's TTL (``expires_at``): per mailbox
@@ -133,12 +135,13 @@ class SubscriberStore:
 
     # -- writes -------------------------------------------------------------------------------
 
-    def save_pending(self, subscriber: Subscriber) -> bool:
-        """Store a new or renewed sign-up; False when the address is subscribed or suppressed."""
+    def save_pending(self, subscriber: Subscriber, *, expires_at: int) -> bool:
+        """Store a new or renewed sign-up (the table's TTL forgets it at ``expires_at`` unless it is
+        confirmed); False when the address is subscribed or suppressed."""
         return condition_held(
             lambda: client("dynamodb").put_item(
                 TableName=self.table_name,
-                Item=marshal(_item_from_subscriber(subscriber)),
+                Item=marshal({**_item_from_subscriber(subscriber), "expires_at": expires_at}),
                 ConditionExpression=(
                     "attribute_not_exists(pk) OR (#status <> :subscribed AND attribute_not_exists(suppressed_at))"
                 ),
@@ -152,7 +155,7 @@ class SubscriberStore:
         return self._update(
             subscriber_id,
             "SET #status = :subscribed, confirmed_at = :now, since = :now, updated_at = :now, "
-            "cadence_listing = cadence",
+            "cadence_listing = cadence REMOVE expires_at",
             "#status = :pending AND attribute_not_exists(suppressed_at)",
             {":subscribed": SUBSCRIBED, ":pending": "pending", ":now": now},
             names={"#status": "status"},
@@ -180,7 +183,7 @@ class SubscriberStore:
         return self._update(
             subscriber_id,
             "SET #status = :unsubscribed, unsubscribed_at = if_not_exists(unsubscribed_at, :now), "
-            "updated_at = :now REMOVE cadence_listing",
+            "updated_at = :now REMOVE cadence_listing, expires_at",
             "attribute_exists(pk)",
             {":unsubscribed": UNSUBSCRIBED, ":now": now},
             names={"#status": "status"},
@@ -196,7 +199,7 @@ class SubscriberStore:
                 "updated_at = :now, id = :id, email = if_not_exists(email, :email), "
                 "#status = if_not_exists(#status, :unsubscribed), cadence = if_not_exists(cadence, :weekly), "
                 "categories = if_not_exists(categories, :none), created_at = if_not_exists(created_at, :now) "
-                "REMOVE cadence_listing"
+                "REMOVE cadence_listing, expires_at"
             ),
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues=marshal(

@@ -7,7 +7,9 @@ whatever the address's state; everything that depends on that state happens here
 * a mailbox gets at most one confirmation per ``MAILBOX_INTERVAL`` and ``MAILBOX_PER_DAY`` a
   (UTC) day, counted per mailbox (``mailing.model.mailbox``: case and ``+tags`` folded), so
   ``victim+1@``, ``victim+2@``... share one allowance while each still gets mail as given;
-* the whole service sends at most ``hourly_budget`` confirmations an hour, whoever asks.
+* the whole service sends at most ``hourly_budget`` confirmations an hour, whoever asks;
+* a sign-up is stored (pending) only when its email goes out, and expires unconfirmed after
+  ``PENDING_LIFETIME``, so a flood of sign-ups leaves at most the budget's worth of records.
 
 A send SES refuses for this address alone (``RecipientRejected``) is final; throttling, an
 unreachable SES or a refusal of the account as a whole (``SendingRefused``) raise, so the queue
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from enum import Enum
 
 from syndicate.clock import Clock, isoformat
@@ -37,6 +39,8 @@ MAILBOX_INTERVAL = timedelta(minutes=15)
 MAILBOX_PER_DAY = 3
 MAILBOX_MEMORY = timedelta(days=2)
 BUDGET_MEMORY = timedelta(hours=2)
+# An unconfirmed sign-up is forgotten a day after its link expires (bots cannot fill the table).
+PENDING_LIFETIME = tokens.LIFETIMES[tokens.CONFIRM] + timedelta(days=1)
 
 
 def shown_categories(categories: tuple[str, ...]) -> list[str]:
@@ -86,23 +90,24 @@ class ConfirmationService:
         self._hourly_budget = hourly_budget
 
     def send(self, sign_up: SignUp) -> ConfirmationResult:
-        pending = self._pending(sign_up)
-        if pending is None:
-            return ConfirmationResult(Outcome.NOT_NEEDED)
+        identity = subscriber_id(self._id_secret, sign_up.email)
+        existing = self._store.get(identity)
+        if existing is not None and (existing.suppressed or existing.status == SUBSCRIBED):
+            return ConfirmationResult(Outcome.NOT_NEEDED)  # never mailed again / preferences unchanged
         now = self._clock()
-        if not self._limits.claim_mailbox(
-            mailbox_id(self._id_secret, sign_up.email),
-            sign_up.request_id,
-            now=isoformat(now),
-            quiet_since=isoformat(now - MAILBOX_INTERVAL),
-            day=isoformat(now)[:10],
-            per_day=MAILBOX_PER_DAY,
-            expires_at=int((now + MAILBOX_MEMORY).timestamp()),
-        ):
+        if not self._claim_mailbox(sign_up, now):
+            if existing is not None and existing.status == PENDING:
+                # Its link is out already and will confirm these choices; nothing new is stored.
+                self._store.save_pending(self._pending(sign_up, identity, existing, now), expires_at=self._expiry(now))
             return ConfirmationResult(Outcome.MAILBOX_LIMITED)
         hour = isoformat(now)[:13]
         if not self._limits.claim_budget(hour, self._hourly_budget, int((now + BUDGET_MEMORY).timestamp())):
             return ConfirmationResult(Outcome.OVER_BUDGET)
+        # Stored only once an email will go: limited sign-ups leave nothing behind.
+        pending = self._pending(sign_up, identity, existing, now)
+        if not self._store.save_pending(pending, expires_at=self._expiry(now)):
+            self._limits.release_budget(hour)
+            return ConfirmationResult(Outcome.NOT_NEEDED)  # confirmed or suppressed in the meantime
         try:
             self._transport.send_raw(self._profile.address, pending.email, self.message(pending))
         except RecipientRejected as rejected:
@@ -113,14 +118,25 @@ class ConfirmationService:
             raise
         return ConfirmationResult(Outcome.SENT)
 
-    def _pending(self, sign_up: SignUp) -> Subscriber | None:
-        """The sign-up stored as pending; None when the address is subscribed or suppressed."""
-        identity = subscriber_id(self._id_secret, sign_up.email)
-        existing = self._store.get(identity)
-        if existing is not None and (existing.suppressed or existing.status == SUBSCRIBED):
-            return None  # suppressed: never mailed again; subscribed: preferences stay as they are
-        stamp = isoformat(self._clock())
-        pending = Subscriber(
+    @staticmethod
+    def _expiry(now: datetime) -> int:
+        return int((now + PENDING_LIFETIME).timestamp())
+
+    def _claim_mailbox(self, sign_up: SignUp, now: datetime) -> bool:
+        return self._limits.claim_mailbox(
+            mailbox_id(self._id_secret, sign_up.email),
+            sign_up.request_id,
+            now=isoformat(now),
+            quiet_since=isoformat(now - MAILBOX_INTERVAL),
+            day=isoformat(now)[:10],
+            per_day=MAILBOX_PER_DAY,
+            expires_at=int((now + MAILBOX_MEMORY).timestamp()),
+        )
+
+    @staticmethod
+    def _pending(sign_up: SignUp, identity: str, existing: Subscriber | None, now: datetime) -> Subscriber:
+        stamp = isoformat(now)
+        return Subscriber(
             id=identity,
             email=sign_up.email,
             status=PENDING,
@@ -129,7 +145,6 @@ class ConfirmationService:
             created_at=existing.created_at if existing else stamp,
             updated_at=stamp,
         )
-        return pending if self._store.save_pending(pending) else None
 
     def message(self, subscriber: Subscriber) -> bytes:
         """The confirmation email: a link to the page whose button confirms."""

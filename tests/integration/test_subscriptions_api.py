@@ -376,3 +376,16 @@ def test_a_second_sign_up_inside_the_limit_still_changes_what_the_first_link_con
 
     assert "weekly digest" in confirmed.body
     assert subscriber_items(world)[READER]["categories"] == ["Climate"]
+
+
+def test_a_consumer_short_of_time_hands_its_sign_ups_back_untouched(world):
+    from tests.support.digests import SenderContext
+
+    for n in range(3):
+        world.subscribe(f"reader{n}@example.com", deliver=False)
+
+    [first] = world.deliver_sign_ups(rounds=1, context=SenderContext(remaining_ms=5_000))
+    assert len(first["batchItemFailures"]) == 3 and world.outbox.messages() == []
+
+    world.deliver_sign_ups()
+    assert sorted(world.outbox.recipients()) == [f"reader{n}@example.com" for n in range(3)]

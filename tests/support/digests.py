@@ -136,9 +136,11 @@ class MailingWorld:
         """Do what the SQS event source does: digest batches, 10 at a time, to the sender."""
         return self.deliver_from("DigestQueue", "SendDigestsFunction", rounds, context or SenderContext())
 
-    def deliver_sign_ups(self, rounds: int = 10) -> list[dict[str, Any]]:
-        """Queued sign-ups, 10 at a time, to SendConfirmationsFunction."""
-        return self.deliver_from("ConfirmationQueue", "SendConfirmationsFunction", rounds, None)
+    def deliver_sign_ups(self, rounds: int = 10, context: Any = None) -> list[dict[str, Any]]:
+        """Queued sign-ups, 10 at a time, to SendConfirmationsFunction (30 s timeout, as template.yaml gives it)."""
+        return self.deliver_from(
+            "ConfirmationQueue", "SendConfirmationsFunction", rounds, context or SenderContext(remaining_ms=30_000)
+        )
 
     def deliver_from(self, queue: str, function: str, rounds: int, context: Any) -> list[dict[str, Any]]:
         """What an SQS event source does: batches of 10 to ``function``, failures made visible again."""

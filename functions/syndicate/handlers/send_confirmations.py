@@ -22,6 +22,10 @@ from syndicate.subscriptions.confirmation import Outcome
 from syndicate.subscriptions.ports import SignUp
 
 processor = BatchProcessor(event_type=EventType.SQS)
+# Time one send may take with every SES backoff (about 6 s of waits); with less left, a sign-up
+# goes back to the queue untouched rather than be cut off mid-send (when the whole batch, the
+# ones already mailed included, would come back).
+SAFETY_MARGIN_MS = 10_000
 METRICS = {
     Outcome.SENT: "ConfirmationEmailsSent",
     Outcome.NOT_NEEDED: "ConfirmationsNotNeeded",
@@ -32,7 +36,13 @@ METRICS = {
 REFUSED = "confirmation email refused by SES"
 
 
-def send_confirmation(record: SQSRecord) -> None:
+class DeadlineNear(Exception):
+    """Too little time left to send safely; the sign-up goes back to the queue."""
+
+
+def send_confirmation(record: SQSRecord, lambda_context: LambdaContext) -> None:
+    if lambda_context.get_remaining_time_in_millis() < SAFETY_MARGIN_MS:
+        raise DeadlineNear("too little time left to send; the sign-up will be retried")
     sign_up = SignUp.from_body(json.loads(record.body))
     try:
         result = dependencies.confirmation_service().send(sign_up)

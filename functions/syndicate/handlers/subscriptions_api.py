@@ -23,8 +23,7 @@ from syndicate.api.requests import json_body
 from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone, Violation
 from syndicate.mailing.model import SUBSCRIBED
 from syndicate.observability import logger, metrics, tracer
-from syndicate.subscriptions.confirmation import shown_categories
-from syndicate.subscriptions.pages import message_page, page
+from syndicate.subscriptions.pages import message_page, page, shown_categories
 from syndicate.subscriptions.service import ManagePage
 
 app = APIGatewayRestResolver(debug=False)

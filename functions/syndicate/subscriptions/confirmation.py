@@ -18,7 +18,6 @@ delivers the sign-up again; the retry keeps the mailbox count its first attempt 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
@@ -27,13 +26,11 @@ from syndicate.clock import Clock, isoformat
 from syndicate.mailing import tokens
 from syndicate.mailing.links import SubscriptionLinks
 from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
-from syndicate.mailing.model import PENDING, SUBSCRIBED, Subscriber, category_slugs, mailbox_id, subscriber_id
+from syndicate.mailing.model import PENDING, SUBSCRIBED, Subscriber, mailbox_id, subscriber_id
 from syndicate.mailing.ports import MailNotSent, MailTransport, RecipientRejected
 from syndicate.mailing.templates import email_environment
+from syndicate.subscriptions.pages import shown_categories
 from syndicate.subscriptions.ports import ConfirmationLimits, SignUp, SubscriberRepository
-
-# Words, digits, spaces and a little punctuation, but no "." ":" "@": nothing a mail client links.
-_PLAIN_CATEGORY = re.compile(r"[\w &/'’,()-]+")
 
 MAILBOX_INTERVAL = timedelta(minutes=15)
 MAILBOX_PER_DAY = 3
@@ -41,13 +38,6 @@ MAILBOX_MEMORY = timedelta(days=2)
 BUDGET_MEMORY = timedelta(hours=2)
 # An unconfirmed sign-up is forgotten a day after its link expires (bots cannot fill the table).
 PENDING_LIFETIME = tokens.LIFETIMES[tokens.CONFIRM] + timedelta(days=1)
-
-
-def shown_categories(categories: tuple[str, ...]) -> list[str]:
-    """Categories as the confirmation email and page show them: as typed when plain words, as
-    their slug otherwise. Whoever signs an address up types them, and what reaches that inbox
-    must not carry their link or address."""
-    return [name if _PLAIN_CATEGORY.fullmatch(name) else (category_slugs([name]) or ("",))[0] for name in categories]
 
 
 class Outcome(Enum):

@@ -10,6 +10,7 @@ from moto import mock_aws
 from syndicate import dependencies
 from syndicate.clock import system_clock
 from tests.support.clock import FakeClock
+from tests.support.logs import FunctionOutput
 from tests.support.stack import Stack, build_stack
 
 # Fake credentials before any client exists; nothing here may reach a real AWS endpoint.
@@ -46,3 +47,11 @@ def aws():
 def stack(aws, clock) -> Stack:
     """Every resource of template.yaml on moto, with names unique to this test."""
     return build_stack(prefix=f"t{uuid.uuid4().hex[:8]}")
+
+
+@pytest.fixture
+def output(capsys) -> Iterator[FunctionOutput]:
+    """What the functions log and print during the test (log lines, metrics)."""
+    captured = FunctionOutput(capsys)
+    yield captured
+    captured.close()

@@ -21,6 +21,7 @@ from syndicate.clock import Clock, system_clock
 
 if TYPE_CHECKING:
     from syndicate.adapters.articles import ArticleStore
+    from syndicate.adapters.queues import QueueWriter
     from syndicate.adapters.ses import SesTransport
     from syndicate.adapters.subscribers import SubscriberStore
     from syndicate.articles.service import ArticleService
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from syndicate.mailing.message import SenderProfile
     from syndicate.mailing.tokens import TokenSigner
     from syndicate.publishers.keys import PublisherDirectory
+    from syndicate.subscriptions.confirmation import ConfirmationService
     from syndicate.subscriptions.service import SubscriptionService
 
 
@@ -153,17 +155,47 @@ def sender_profile() -> SenderProfile:
     return SenderProfile(sender.sender_email, sender.sender_name, sender.list_id, sender.unsubscribe_mailto)
 
 
+def sender_name() -> str:
+    """The name the subscription pages are signed with."""
+    return settings.sender_name_settings().sender_name
+
+
+@cache
+def sign_up_queue() -> QueueWriter:
+    queue_url = settings.sign_up_queue_settings().confirmation_queue_url
+    from syndicate.adapters.queues import QueueWriter
+
+    return QueueWriter(queue_url)
+
+
 def subscription_service() -> SubscriptionService:
     from syndicate.subscriptions.service import SubscriptionService
 
-    return SubscriptionService(
-        subscriber_store(), token_signer(), mail_transport(), sender_profile(), clock(), id_secret=token_secret()
+    return SubscriptionService(subscriber_store(), token_signer(), sign_up_queue(), clock())
+
+
+def confirmation_service() -> ConfirmationService:
+    confirmation, table = settings.confirmation_settings(), settings.subscriber_settings().subscribers_table
+    from syndicate.adapters.subscribers import ConfirmationLimitStore
+    from syndicate.mailing.links import SubscriptionLinks
+    from syndicate.subscriptions.confirmation import ConfirmationService
+
+    return ConfirmationService(
+        subscriber_store(),
+        ConfirmationLimitStore(table),
+        token_signer(),
+        mail_transport(),
+        sender_profile(),
+        SubscriptionLinks(confirmation.api_url),
+        clock(),
+        id_secret=token_secret(),
+        hourly_budget=confirmation.hourly_budget,
     )
 
 
 @cache
 def digest_scheduler() -> DigestScheduler:
-    schedule, site_url = settings.digest_schedule_settings(), settings.site_settings().site_url
+    schedule, site_url, name = settings.digest_schedule_settings(), settings.site_settings().site_url, sender_name()
     from syndicate.adapters.editions import EditionStore
     from syndicate.adapters.queues import QueueWriter
     from syndicate.digests.rendering import EditionRenderer
@@ -172,7 +204,7 @@ def digest_scheduler() -> DigestScheduler:
     return DigestScheduler(
         subscriber_store(),
         article_store(),
-        EditionRenderer(site_url, schedule.sender_name),
+        EditionRenderer(site_url, name),
         EditionStore(schedule.digest_bucket),
         QueueWriter(schedule.digest_queue_url),
     )
@@ -212,6 +244,7 @@ FACTORIES = (
     subscriber_store,
     mail_transport,
     sender_profile,
+    sign_up_queue,
     digest_scheduler,
     digest_delivery,
 )

@@ -72,6 +72,12 @@ def _feed_item_count(text: str) -> int:
     return int(text)
 
 
+def _hourly_budget(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise ConfigurationError(f"CONFIRMATION_EMAILS_PER_HOUR must be a whole number of at least 1, not {text!r}")
+    return int(text)
+
+
 def _http_url(text: str) -> str:
     if not text.startswith(("https://", "http://")):
         raise ConfigurationError(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {text!r}")
@@ -143,10 +149,31 @@ class SenderSettings(FromEnvironment):
 
 
 @dataclass(frozen=True)
+class SenderNameSettings(FromEnvironment):
+    """The name the subscription pages are signed with (no mail is sent with it alone)."""
+
+    sender_name: str = setting("SENDER_NAME")
+
+
+@dataclass(frozen=True)
+class SignUpQueueSettings(FromEnvironment):
+    """SubscriptionsApiFunction: where sign-ups wait for their confirmation email."""
+
+    confirmation_queue_url: str = setting("CONFIRMATION_QUEUE_URL")
+
+
+@dataclass(frozen=True)
+class ConfirmationSettings(FromEnvironment):
+    """SendConfirmationsFunction: the service-wide limit, and the base URL of the links it sends."""
+
+    hourly_budget: int = setting("CONFIRMATION_EMAILS_PER_HOUR", parse=_hourly_budget)
+    api_url: str = setting("API_URL", url=True)
+
+
+@dataclass(frozen=True)
 class DigestScheduleSettings(FromEnvironment):
     digest_bucket: str = setting("DIGEST_BUCKET")
     digest_queue_url: str = setting("DIGEST_QUEUE_URL")
-    sender_name: str = setting("SENDER_NAME")
 
 
 @dataclass(frozen=True)
@@ -164,6 +191,9 @@ feed_settings = _once(FeedSettings)
 subscriber_settings = _once(SubscriberSettings)
 token_settings = _once(TokenSettings)
 sender_settings = _once(SenderSettings)
+sender_name_settings = _once(SenderNameSettings)
+sign_up_queue_settings = _once(SignUpQueueSettings)
+confirmation_settings = _once(ConfirmationSettings)
 digest_schedule_settings = _once(DigestScheduleSettings)
 digest_delivery_settings = _once(DigestDeliverySettings)
 
@@ -176,6 +206,9 @@ CACHED = (
     subscriber_settings,
     token_settings,
     sender_settings,
+    sender_name_settings,
+    sign_up_queue_settings,
+    confirmation_settings,
     digest_schedule_settings,
     digest_delivery_settings,
 )
@@ -185,9 +218,3 @@ def forget() -> None:
     """Read every group from the environment again on next use (tests switch environments)."""
     for cached in CACHED:
         cached.cache_clear()
-
-
-def public_api_url() -> str | None:
-    """The API's public base URL if the deployment says it (else the request tells it)."""
-    value = os.environ.get("API_URL", "").strip()
-    return value.rstrip("/") if value else None

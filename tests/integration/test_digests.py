@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import pytest
 
 from tests.support import events
@@ -47,7 +50,9 @@ def test_each_distinct_edition_is_rendered_once(world, clock):
     subscribe_at_dawn(world, clock, *READERS[3:])
     publish_in_the_morning(world, clock, SPACE)
 
-    report = world.digest("daily", at="2025-12-18T07:00:00Z")
+    report = world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+    assert not any("@" in message["Body"] for message in world.queued())  # ids only, no addresses
+    world.deliver()
 
     assert report["editions"] == 2 and report["recipients"] == 5
     assert sorted(world.outbox.recipients()) == sorted(READERS)
@@ -193,3 +198,137 @@ def test_a_soft_bounce_suppresses_nobody(world, clock):
     world.digest("daily", at="2025-12-18T07:00:00Z")
 
     assert world.outbox.recipients() == ["full@example.com"]
+
+
+def test_an_article_no_template_can_show_is_left_out_and_the_edition_still_goes_out(world, clock, output):
+    """Stored as it is (past the API's checks): a title full of line breaks, and fields of odd shapes."""
+    from syndicate import dependencies
+    from syndicate.articles.model import Article
+
+    subscribe_at_dawn(world, clock, *READERS[:2])
+    publish_in_the_morning(world, clock, SPACE)
+    world.functions.activate("ArticlesApiFunction")
+    stamp = "2025-12-17T11:00:00Z"
+    odd: dict[str, Any] = dict(
+        publisher_id="pub_alice",
+        version=1,
+        status="published",
+        categories=("Space/science journalism",),
+        published_at=stamp,
+        created_at=stamp,
+        updated_at=stamp,
+        content_hash="0" * 64,
+        body_markdown="Body.",
+        body_html="<p>Body.</p>",
+    )
+    breaks = Article(id="1" * 32, title="Line\nbreaks\u2028and\x85separators", extras={}, **odd)
+    broken = Article(id="2" * 32, title="Broken", extras={"summary": ["not", "text"]}, **odd)
+    for article in (breaks, broken):
+        dependencies.article_store().save(article, None)
+
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+    responses = world.deliver()
+
+    assert [r["batchItemFailures"] for r in responses] == [[]]
+    assert sorted(world.outbox.recipients()) == sorted(READERS[:2])
+    mail = world.outbox.to(READERS[0])[0]
+    assert mail["Subject"] == "Syndicate daily digest: Line breaks and separators (+1 more)"
+    assert SPACE["title"] in bodies(mail)[0] and "Broken" not in bodies(mail)[0]
+    [left_out] = [r for r in output.logs() if r["message"] == "article left out of the digest"]
+    assert left_out["level"] == "WARNING"
+    assert left_out["article_id"] == broken.id and "summary" in left_out["reason"]
+    assert output.metric("DigestArticlesLeftOut") == [1.0]
+    assert not any(reader in output.text() for reader in READERS)
+
+
+# -- refusals: one recipient's is final for them; the account's fails the batch ------------------
+
+SANDBOX = "Email address is not verified. The following identities failed the check in region US-EAST-1: {}"
+
+
+def ledger_items(world) -> list[dict[str, Any]]:
+    from syndicate.adapters.clients import client
+    from syndicate.adapters.dynamodb import unmarshal
+
+    table = world.stack.name("DeliveryLedgerTable")
+    return [unmarshal(item) for item in client("dynamodb").scan(TableName=table)["Items"]]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("MessageRejected", SANDBOX.format("someone.else@example.com")),
+        ("BadRequestException", "Illegal address"),
+    ],
+)
+def test_a_recipient_ses_refuses_is_recorded_as_rejected_and_the_rest_of_the_batch_goes_out(
+    world, clock, monkeypatch, output, code, message
+):
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    faults = SesFaults(refuse={3: (code, message, 400)}).install(monkeypatch)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    responses = world.deliver()
+    world.digest("daily", at="2025-12-18T07:00:00Z")  # the same run again: the rejection holds
+
+    assert [r["batchItemFailures"] for r in responses] == [[]]
+    assert len(world.outbox.recipients()) == 4 and faults.calls == 5
+    [rejected] = [item for item in ledger_items(world) if item.get("outcome") == "rejected"]
+    assert rejected["reason"] == code
+    assert sum(output.metric("DigestsRejected")) == 1
+    [log] = [r for r in output.logs() if r["message"] == "digest recipient rejected"]
+    assert log["code"] == code and log["subscriber_id"] in rejected["delivery"]
+    assert "someone.else@example.com" not in output.text()
+    assert ("<recipient>" in log["detail"]) == (code == "MessageRejected")
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("SendingPausedException", "Sending is paused for this account."),
+        ("AccountSuspendedException", "The account's ability to send email has been permanently restricted."),
+        ("MailFromDomainNotVerifiedException", "The sending domain is not verified."),
+        ("NotFoundException", "Configuration set <ConfigurationSet> does not exist."),
+        ("AccessDeniedException", "User is not authorized to perform ses:SendEmail"),
+        ("LimitExceededException", "Daily message quota exceeded."),
+        ("MessageRejected", SANDBOX.format("digest@syndicate.example")),  # our own sender, unverified
+        ("InternalFailure", "Something SES has never told us before."),
+    ],
+)
+def test_an_account_level_refusal_fails_the_batch_and_every_reader_gets_the_digest_once_fixed(
+    world, clock, monkeypatch, code, message
+):
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    SesFaults(refuse={3: (code, message, 400)}).install(monkeypatch)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+
+    [first, *_] = world.deliver()
+
+    assert len(first["batchItemFailures"]) == 1  # the batch comes back
+    assert sorted(world.outbox.recipients()) == sorted(READERS)  # and then everyone has it, once
+    assert not [item for item in ledger_items(world) if item.get("outcome") == "rejected"]
+
+
+def test_a_malformed_ses_notification_never_costs_the_bounce_delivered_beside_it(world, clock, output):
+    """SNS may bring several notifications at once; one we cannot read must not fail the others."""
+    subscribe_at_dawn(world, clock, "gone@example.com", "stays@example.com")
+    publish_in_the_morning(world, clock, SPACE)
+    bounce = events.load("ses/bounce.json")["detail"]
+    bounce["bounce"]["bouncedRecipients"][0]["emailAddress"] = "gone@example.com"
+    odd = {"eventType": "Bounce", "bounce": {"bounceType": "Permanent", "bouncedRecipients": ["x@example.com", 7]}}
+    records = [
+        {"Sns": {"Message": "not json at all"}},
+        {"Sns": {"Message": json.dumps(odd)}},
+        {"Sns": {"Message": json.dumps(["a", "list"])}},
+        {"Sns": {"Message": json.dumps(bounce)}},
+    ]
+
+    result = world.functions.invoke("RecordMailFeedbackFunction", {"Records": records})
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    assert result == {"suppressed": 1}
+    assert world.outbox.recipients() == ["stays@example.com"]
+    assert sum(output.metric("MailFeedbackNotUnderstood")) == 3
+    assert "x@example.com" not in output.text()

@@ -41,11 +41,17 @@ class MailingWorld:
 
     # -- readers ------------------------------------------------------------------------------
 
-    def subscribe(self, email: str, cadence: str = "daily", categories: list[str] | None = None) -> Answer:
+    def subscribe(
+        self, email: str, cadence: str = "daily", categories: list[str] | None = None, *, deliver: bool = True
+    ) -> Answer:
+        """POST /subscriptions; then (``deliver``) the queued sign-up reaches SendConfirmationsFunction."""
         document: dict[str, Any] = {"email": email, "cadence": cadence}
         if categories is not None:
             document["categories"] = categories
-        return self.api("POST", "/subscriptions", body=document)
+        answer = self.api("POST", "/subscriptions", body=document)
+        if deliver:
+            self.deliver_sign_ups()
+        return answer
 
     def confirmation_link(self, email: str) -> str:
         mails = self.outbox.to(email)
@@ -58,10 +64,17 @@ class MailingWorld:
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if form is not None else None
         return self.api(method, path, query={"token": token_of(url)}, raw_body=form, headers=headers)
 
+    def confirm(self, email: str) -> Answer:
+        """Open the link of the latest confirmation mail and press the page's button."""
+        link = self.confirmation_link(email)
+        page = self.follow(link)
+        assert page.status == 200 and 'method="post"' in page.body, page.body
+        return self.follow(link, "POST", form="")
+
     def subscribed(self, email: str, cadence: str = "daily", categories: list[str] | None = None) -> None:
         """Subscribe and confirm from the mail, as a reader would."""
         assert self.subscribe(email, cadence, categories).status == 202
-        assert self.follow(self.confirmation_link(email)).status == 200
+        assert self.confirm(email).status == 200
 
     def token_for(self, email: str, purpose: str) -> str:
         """A genuine link token, as the functions would sign it."""
@@ -87,10 +100,10 @@ class MailingWorld:
             event["scheduled_time"] = at
         return self.functions.invoke("ScheduleDigestsFunction", event)
 
-    def queued(self) -> list[dict[str, Any]]:
-        """Every message waiting in the digest queue (made visible again afterwards)."""
+    def queued(self, queue: str = "DigestQueue") -> list[dict[str, Any]]:
+        """Every message waiting in the queue (made visible again afterwards)."""
         sqs = client("sqs")
-        url = self.stack.name("DigestQueue")
+        url = self.stack.name(queue)
         found = []
         while True:
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
@@ -103,7 +116,7 @@ class MailingWorld:
             sqs.change_message_visibility(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"], VisibilityTimeout=0)
         return found
 
-    def sqs_event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+    def sqs_event(self, messages: list[dict[str, Any]], queue: str = "DigestQueue") -> dict[str, Any]:
         template = events.load("sqs/digest-batch.json")["Records"][0]
         records = []
         for message in messages:
@@ -115,14 +128,24 @@ class MailingWorld:
                 md5OfBody=message["MD5OfBody"],
             )
             record["attributes"].update(message.get("Attributes", {}))
-            record["eventSourceARN"] = self.stack.resolver.attributes[("DigestQueue", "Arn")]
+            record["eventSourceARN"] = self.stack.resolver.attributes[(queue, "Arn")]
             records.append(record)
         return {"Records": records}
 
     def deliver(self, rounds: int = 10, context: Any = None) -> list[dict[str, Any]]:
-        """Do what the SQS event source does: batches of 10 to the sender, failures made visible again."""
+        """Do what the SQS event source does: digest batches, 10 at a time, to the sender."""
+        return self.deliver_from("DigestQueue", "SendDigestsFunction", rounds, context or SenderContext())
+
+    def deliver_sign_ups(self, rounds: int = 10, context: Any = None) -> list[dict[str, Any]]:
+        """Queued sign-ups, 10 at a time, to SendConfirmationsFunction (30 s timeout, as template.yaml gives it)."""
+        return self.deliver_from(
+            "ConfirmationQueue", "SendConfirmationsFunction", rounds, context or SenderContext(remaining_ms=30_000)
+        )
+
+    def deliver_from(self, queue: str, function: str, rounds: int, context: Any) -> list[dict[str, Any]]:
+        """What an SQS event source does: batches of 10 to ``function``, failures made visible again."""
         sqs = client("sqs")
-        url = self.stack.name("DigestQueue")
+        url = self.stack.name(queue)
         responses = []
         for _ in range(rounds):
             messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
@@ -131,9 +154,7 @@ class MailingWorld:
             if not messages:
                 break
             try:
-                response = self.functions.invoke(
-                    "SendDigestsFunction", self.sqs_event(messages), context or SenderContext()
-                )
+                response = self.functions.invoke(function, self.sqs_event(messages, queue), context)
             except BatchProcessingError as error:
                 # Every record failed: the invocation fails and SQS gives the whole batch back.
                 response = {
@@ -168,6 +189,7 @@ class SesFaults:
     """Faults injected into SES SendEmail calls (numbered from 1), on the real moto client.
 
     ``throttle``: those calls are answered TooManyRequestsException before reaching SES.
+    ``refuse``: those calls are answered with the given (code, message, HTTP status) instead.
     ``crash_after``: those calls reach SES (the mail is sent) and then the process "dies".
     """
 
@@ -176,21 +198,20 @@ class SesFaults:
         throttle: AbstractSet[int] = frozenset(),
         crash_after: AbstractSet[int] = frozenset(),
         code: str = "TooManyRequestsException",
+        refuse: dict[int, tuple[str, str, int]] | None = None,
     ) -> None:
         self.throttle = set(throttle)
         self.crash_after = set(crash_after)
-        self.code = code
+        self.refuse = {n: (code, "Maximum sending rate exceeded.", 429) for n in throttle} | dict(refuse or {})
         self.calls = 0
 
     def before_call(self, **kwargs: Any) -> Any:
         self.calls += 1
-        if self.calls not in self.throttle:
+        if self.calls not in self.refuse:
             return None
-        response = AWSResponse("https://email.us-east-1.amazonaws.com", 429, {}, None)  # type: ignore[arg-type]
-        return response, {
-            "Error": {"Code": self.code, "Message": "Maximum sending rate exceeded."},
-            "ResponseMetadata": {"HTTPStatusCode": 429},
-        }
+        code, message, status = self.refuse[self.calls]
+        response = AWSResponse("https://email.us-east-1.amazonaws.com", status, {}, None)  # type: ignore[arg-type]
+        return response, {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}
 
     def after_call(self, **kwargs: Any) -> None:
         if self.calls in self.crash_after:

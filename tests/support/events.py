@@ -63,6 +63,7 @@ def api_event(
         # subscription routes (public, no authorizer)
         ("POST", "/subscriptions"): "subscribe",
         ("GET", "/subscriptions/confirm"): "confirm-subscription",
+        ("POST", "/subscriptions/confirm"): "confirm-subscription-form",
         ("GET", "/subscriptions/preferences"): "show-preferences",
         ("POST", "/subscriptions/preferences"): "save-preferences",
         ("GET", "/subscriptions/unsubscribe"): "show-unsubscribe",

@@ -27,6 +27,10 @@ class Functions:
             self._monkeypatch.setenv(name, value)
         dependencies.forget(clients=False)
 
+    def configure(self, function: str, **variables: str) -> None:
+        """Change ``function``'s environment, as a deployment with other Parameters would."""
+        self._environments[function].update(variables)
+
     def invoke(self, function: str, event: dict[str, Any], context: Any = None) -> Any:
         self.activate(function)
         module_name, attribute = self._functions[function].handler.rsplit(".", 1)

@@ -7,7 +7,7 @@ from email import message_from_string, policy
 
 from syndicate.articles.model import Article
 from syndicate.digests.edition import DigestEdition
-from syndicate.digests.rendering import PREFERENCES_SLOT, UNSUBSCRIBE_SLOT, EditionRenderer
+from syndicate.digests.rendering import EditionRenderer
 from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
 
 SENDER = SenderProfile(
@@ -44,7 +44,6 @@ def personalised(
         rendered.text,
         rendered.html,
         datetime(2025, 12, 18, 7, tzinfo=UTC),
-        slots={UNSUBSCRIBE_SLOT: "unsubscribe_url", PREFERENCES_SLOT: "preferences_url"},
     )
     raw = template.personalise(
         Personal(
@@ -57,14 +56,19 @@ def personalised(
     return message_from_string(raw.decode("utf-8"), policy=policy.default)  # as a mailbox stores it
 
 
+def literal(body) -> str:
+    """A rendered body's text without its slots."""
+    return "".join(piece for piece in body if isinstance(piece, str))
+
+
 def test_titles_are_escaped_in_the_html_part():
     rendered = EditionRenderer("https://site.example", "Syndicate").render(EDITION, [article()])
-    assert "<script>" not in rendered.html and "&lt;script&gt;" in rendered.html
+    assert "<script>" not in literal(rendered.html) and "&lt;script&gt;" in literal(rendered.html)
 
 
 def test_css_is_inlined_into_the_html_part():
     rendered = EditionRenderer("https://site.example", "Syndicate").render(EDITION, [article()])
-    assert "<style" not in rendered.html and 'style="' in rendered.html
+    assert "<style" not in literal(rendered.html) and 'style="' in literal(rendered.html)
 
 
 def test_the_personalised_message_parses_with_every_header():
@@ -97,3 +101,81 @@ def test_an_address_with_a_non_ascii_local_part_is_written_by_the_email_package(
         EditionRenderer("https://site.example", "Syndicate").render(EDITION, [article()]), to="rené@example.com"
     )
     assert message["To"].addresses[0].addr_spec == "rené@example.com"
+
+
+# -- one article never silences an edition ---------------------------------------------------
+
+BREAKS = ["\n", "\r\n", "\r", "\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\x1c", "\x00"]
+
+
+def test_a_title_with_any_line_break_becomes_a_one_line_subject():
+    for brk in BREAKS:
+        rendered = EditionRenderer("https://site.example", "Syndicate").render(
+            EDITION, [article(title=f"Moon{brk}Bcc: victim@example.com")]
+        )
+
+        message = personalised(rendered)
+
+        assert message["Subject"] == "Syndicate daily digest: Moon Bcc: victim@example.com", repr(brk)
+        assert message["Bcc"] is None
+
+
+def test_a_subject_with_line_breaks_is_made_one_line_by_the_message_itself():
+    """An edition stored with a raw subject (or a sender name with a break) still makes a message."""
+    template = MessageTemplate(
+        SenderProfile("digest@syndicate.example", "Syndicate\r\nX-Injected: 1", "list.example"),
+        "Line one\u2028line two\x85three\nfour",
+        ("text",),
+        None,
+        datetime(2025, 12, 18, 7, tzinfo=UTC),
+    )
+
+    message = message_from_string(
+        template.personalise(
+            Personal("r@example.com", "m@example.com", "https://u.example", "https://p.example")
+        ).decode("utf-8"),
+        policy=policy.default,
+    )
+
+    assert message["Subject"] == "Line one line two three four"
+    assert message["X-Injected"] is None and message["From"].addresses[0].display_name == "Syndicate X-Injected: 1"
+
+
+def test_an_article_the_templates_cannot_show_is_left_out_and_the_rest_goes_out():
+    odd = article(title="Odd one").with_changes(id="b" * 32, extras={"summary": {"not": "text"}})
+    good = article(title="Good one")
+
+    rendered = EditionRenderer("https://site.example", "Syndicate").render(EDITION, [odd, good])
+
+    assert rendered.article_ids == (good.id,)
+    assert [left.article_id for left in rendered.left_out] == [odd.id]
+    assert "Good one" in literal(rendered.text) and "Odd one" not in literal(rendered.text)
+
+
+def test_an_article_that_breaks_the_render_itself_is_found_and_left_out(monkeypatch):
+    renderer = EditionRenderer("https://site.example", "Syndicate")
+    real_inline = renderer._inliner.inline
+
+    def inline_failing_on(html):
+        if "Poison" in html:
+            raise ValueError("the inliner choked")
+        return real_inline(html)
+
+    monkeypatch.setattr(renderer, "_inliner", type("Inliner", (), {"inline": staticmethod(inline_failing_on)}))
+    poison = article(title="Poison").with_changes(id="c" * 32)
+
+    rendered = renderer.render(EDITION, [poison, article(title="Fine")])
+
+    assert rendered.article_ids == ("a" * 32,)
+    assert rendered.left_out[0].article_id == poison.id and "the inliner choked" in rendered.left_out[0].reason
+
+
+def test_links_that_are_not_http_never_become_links_or_images():
+    rendered = EditionRenderer("https://site.example", "Syndicate").render(
+        EDITION,
+        [article(canonical_url="javascript:alert(1)", image={"url": "data:image/gif;base64,R0l", "alt": "x"})],
+    )
+
+    html = literal(rendered.html)
+    assert "javascript:" not in html and "data:image" not in html
+    assert 'href="https://site.example/articles/' in html

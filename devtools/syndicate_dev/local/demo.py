@@ -58,6 +58,7 @@ def subscribe_and_confirm(stack: LocalStack, email: str, say: Callable[[str], No
     if status >= 300:
         say(f"  (subscribing {email} answered {status}: {body[:200]!r})")
         return False
+    stack.delivery.drain()  # the confirmation email is sent from a queue
     confirm = [
         url
         for message in stack.outbox.messages()
@@ -67,7 +68,8 @@ def subscribe_and_confirm(stack: LocalStack, email: str, say: Callable[[str], No
     if not confirm:
         say(f"  (no confirmation link reached {email}; see the console)")
         return False
-    status, _, _ = http("GET", confirm[-1])
+    # The link opens a page whose button confirms (a fetch alone changes nothing).
+    status, _, _ = http("POST", confirm[-1], body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})
     say(f"  subscribed and confirmed {email} (daily digest): {status}")
     return status < 400
 

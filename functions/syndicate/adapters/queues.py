@@ -31,7 +31,7 @@ class QueueWriter:
                 failed = response.get("Failed") or []
                 hard = [f for f in failed if f.get("SenderFault")]
                 if hard:
-                    raise RuntimeError(f"SQS refused digest batches: {hard}")
+                    raise RuntimeError(f"SQS refused messages: {hard}")
                 pending = {f["Id"]: pending[f["Id"]] for f in failed}
             if pending:
-                raise RuntimeError(f"SQS kept failing {len(pending)} digest batches")
+                raise RuntimeError(f"SQS kept failing {len(pending)} messages")

@@ -1,25 +1,81 @@
-"""Sending raw MIME messages through SES v2, with its throttling retried here.
+"""Sending raw MIME messages through SES v2: throttling retried here, refusals classified.
 
 The client makes ONE attempt per call (botocore's own retries off), so this module owns the
 backoff: what it waits, how often it tries and that a throttled recipient is never dropped
 (exhausted retries raise ``SendThrottled``; the caller gives the delivery back to the queue).
+
+What a refusal means, from the errors SES v2 ``SendEmail`` documents:
+
+* about this message and recipient only, so final for them (``RecipientRejected``):
+  ``MessageRejected`` (content, or in the sandbox a recipient that is not verified) and
+  ``BadRequestException`` (an address SES cannot take; our own request is well formed);
+* about the account, so every message would fail and the batch is retried after the fix
+  (``SendingRefused``): ``SendingPausedException``, ``AccountSuspendedException``,
+  ``MailFromDomainNotVerifiedException``, ``NotFoundException`` (the configuration set),
+  ``LimitExceededException``, IAM's ``AccessDenied*``, a ``MessageRejected`` that names our own
+  sender as not verified, and any code not listed here (unknown is never taken as final).
+
+SES error messages can name addresses ("...failed the check in region US-EAST-1: a@b.example").
+Before botocore builds the exception from the response, every address in the message is
+replaced with ``<sender>`` or ``<recipient>``, so no exception, log line or trace (X-Ray records
+the exceptions of the calls it traces) carries a reader's address.
 """
 
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from syndicate.adapters.clients import client
-from syndicate.mailing.ports import SendRejected, SendThrottled, SendUnreachable
+from syndicate.mailing.ports import RecipientRejected, SendingRefused, SendThrottled, SendUnreachable
 
-THROTTLING_CODES = frozenset(
-    {"TooManyRequestsException", "ThrottlingException", "Throttling", "LimitExceededException"}
-)
+THROTTLING_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
+RECIPIENT_CODES = frozenset({"MessageRejected", "BadRequestException"})
+_ADDRESS = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
+_SENDER_KEY = "syndicate_from_address"
+
+
+def redact_addresses(text: str, sender: str | None) -> str:
+    """``text`` with each address replaced by ``<sender>`` (ours) or ``<recipient>`` (anyone else)."""
+
+    def placeholder(match: re.Match[str]) -> str:
+        found = match.group().rstrip(".")
+        tail = match.group()[len(found) :]
+        return ("<sender>" if sender and found.lower() == sender.lower() else "<recipient>") + tail
+
+    return _ADDRESS.sub(placeholder, text)
+
+
+def _remember_sender(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    context[_SENDER_KEY] = params.get("FromEmailAddress")
+
+
+def _redact_error(parsed: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
+    error = parsed.get("Error") if isinstance(parsed, dict) else None
+    if isinstance(error, dict) and isinstance(error.get("Message"), str):
+        error["Message"] = redact_addresses(error["Message"], context.get(_SENDER_KEY))
+
+
+def _ses() -> Any:
+    ses = client("sesv2", max_attempts=1)
+    ses.meta.events.register(
+        "before-parameter-build.sesv2.SendEmail", _remember_sender, unique_id="syndicate-remember-sender"
+    )
+    ses.meta.events.register("after-call.sesv2.SendEmail", _redact_error, unique_id="syndicate-redact-addresses")
+    return ses
+
+
+def refusal(code: str, message: str) -> RecipientRejected | SendingRefused:
+    """What a (redacted) SES refusal means: final for this recipient, or the account's to fix."""
+    if code in RECIPIENT_CODES and not ("not verified" in message and "<sender>" in message):
+        return RecipientRejected(code, message)
+    return SendingRefused(code, message)
 
 
 @dataclass(frozen=True)
@@ -50,7 +106,7 @@ class SesTransport:
         for attempt in range(self.backoff.attempts):
             try:
                 self.requests += 1
-                response = client("sesv2", max_attempts=1).send_email(
+                response = _ses().send_email(
                     FromEmailAddress=sender,
                     Destination={"ToAddresses": [recipient]},
                     Content={"Raw": {"Data": message}},
@@ -59,11 +115,12 @@ class SesTransport:
                 return str(response["MessageId"])
             except (ConnectTimeoutError, EndpointConnectionError) as error:
                 # The request never reached SES: known not sent.
-                raise SendUnreachable(str(error)) from error
+                raise SendUnreachable(type(error).__name__, "SES could not be reached") from error
             except ClientError as error:
-                code = error.response.get("Error", {}).get("Code", "")
+                details = error.response.get("Error", {})
+                code, text = str(details.get("Code", "")), str(details.get("Message", ""))
                 if code not in THROTTLING_CODES:
-                    raise SendRejected(f"{code}: {error.response.get('Error', {}).get('Message', '')}") from error
+                    raise refusal(code, text) from error
                 if attempt + 1 < self.backoff.attempts:
                     self._sleep(self.backoff.delay(attempt))
-        raise SendThrottled(f"SES throttled {self.backoff.attempts} attempts in a row")
+        raise SendThrottled("TooManyRequestsException", f"SES throttled {self.backoff.attempts} attempts in a row")

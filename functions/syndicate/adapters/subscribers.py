@@ -1,4 +1,4 @@
-"""SubscribersTable (subscribers, digest runs) and DigestLedgerTable (one item per delivery).
+"""SubscribersTable (subscribers, digest runs) and DeliveryLedgerTable (one item per delivery).
 
 Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
 
@@ -7,11 +7,17 @@ Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
   consistent key operations. ``cadence_listing`` (= the cadence) is set only while the
   subscriber receives digests: the sparse ``ByCadence`` index is exactly the mailing list.
   A suppressed address keeps its item with ``suppressed_at`` set: that is the suppression list.
+  A pending (unconfirmed) subscriber carries ``expires_at``, so the table's TTL forgets it;
+  confirming, unsubscribing and suppressing remove it.
 * digest run  ``pk=RUN#{cadence}``, ``sk={until}``: the window ``(since, until]`` a scheduled
   run covers, so a retried run reuses its window and the next run starts where it ended.
+* confirmation counters, expired by the table's TTL (``expires_at``): per mailbox
+  ``pk=MAILBOX#{mailbox id}``, ``sk=CONFIRMATIONS`` (its day, count that day, last send and the
+  request that made it); for the whole service ``pk=CONFIRMATION_BUDGET``, ``sk={hour}``.
 
-``DigestLedgerTable``: ``delivery={edition id}#{subscriber id}``, written with a conditional
-put before the message is handed to SES; TTL ``expires_at`` cleans it up.
+``DeliveryLedgerTable``: ``delivery={edition id}#{subscriber id}``, written with a conditional
+put before the message is handed to SES (``outcome=rejected`` and the SES error code in
+``reason`` when SES refused that recipient for good); TTL ``expires_at`` cleans it up.
 """
 
 from __future__ import annotations
@@ -35,7 +41,6 @@ _FIELDS = (
     "updated_at",
     "confirmed_at",
     "since",
-    "confirmation_sent_at",
     "unsubscribed_at",
     "suppressed_at",
     "suppression_reason",
@@ -63,6 +68,26 @@ def _item_from_subscriber(subscriber: Subscriber) -> dict[str, Any]:
     if subscriber.receives_digests:
         item["cadence_listing"] = subscriber.cadence
     return item
+
+
+def _conditional_update(
+    table: str,
+    key: dict[str, str],
+    expression: str,
+    condition: str,
+    values: dict[str, Any],
+    names: dict[str, str] | None = None,
+) -> bool:
+    request: dict[str, Any] = {
+        "TableName": table,
+        "Key": marshal(key),
+        "UpdateExpression": expression,
+        "ConditionExpression": condition,
+        "ExpressionAttributeValues": marshal(values),
+    }
+    if names:
+        request["ExpressionAttributeNames"] = names
+    return condition_held(lambda: client("dynamodb").update_item(**request))
 
 
 class SubscriberStore:
@@ -110,12 +135,13 @@ class SubscriberStore:
 
     # -- writes -------------------------------------------------------------------------------
 
-    def save_pending(self, subscriber: Subscriber) -> bool:
-        """Store a new or renewed sign-up; False when the address is subscribed or suppressed."""
+    def save_pending(self, subscriber: Subscriber, *, expires_at: int) -> bool:
+        """Store a new or renewed sign-up (the table's TTL forgets it at ``expires_at`` unless it is
+        confirmed); False when the address is subscribed or suppressed."""
         return condition_held(
             lambda: client("dynamodb").put_item(
                 TableName=self.table_name,
-                Item=marshal(_item_from_subscriber(subscriber)),
+                Item=marshal({**_item_from_subscriber(subscriber), "expires_at": expires_at}),
                 ConditionExpression=(
                     "attribute_not_exists(pk) OR (#status <> :subscribed AND attribute_not_exists(suppressed_at))"
                 ),
@@ -124,26 +150,12 @@ class SubscriberStore:
             )
         )
 
-    def claim_confirmation_slot(self, subscriber_id: str, now: str, not_since: str) -> bool:
-        """Record a confirmation mail at ``now`` unless one went out after ``not_since``."""
-        return self._update(
-            subscriber_id,
-            "SET confirmation_sent_at = :now",
-            "attribute_exists(pk) AND attribute_not_exists(suppressed_at) AND "
-            "(attribute_not_exists(confirmation_sent_at) OR confirmation_sent_at <= :cutoff)",
-            {":now": now, ":cutoff": not_since},
-        )
-
-    def release_confirmation_slot(self, subscriber_id: str, sent_at: str) -> None:
-        """Forget a confirmation mail that could not be sent, so the reader may ask again."""
-        self._update(subscriber_id, "REMOVE confirmation_sent_at", "confirmation_sent_at = :sent", {":sent": sent_at})
-
     def confirm(self, subscriber_id: str, now: str) -> bool:
         """pending -> subscribed; False if the subscriber is not pending (or is suppressed)."""
         return self._update(
             subscriber_id,
             "SET #status = :subscribed, confirmed_at = :now, since = :now, updated_at = :now, "
-            "cadence_listing = cadence",
+            "cadence_listing = cadence REMOVE expires_at",
             "#status = :pending AND attribute_not_exists(suppressed_at)",
             {":subscribed": SUBSCRIBED, ":pending": "pending", ":now": now},
             names={"#status": "status"},
@@ -171,7 +183,7 @@ class SubscriberStore:
         return self._update(
             subscriber_id,
             "SET #status = :unsubscribed, unsubscribed_at = if_not_exists(unsubscribed_at, :now), "
-            "updated_at = :now REMOVE cadence_listing",
+            "updated_at = :now REMOVE cadence_listing, expires_at",
             "attribute_exists(pk)",
             {":unsubscribed": UNSUBSCRIBED, ":now": now},
             names={"#status": "status"},
@@ -187,7 +199,7 @@ class SubscriberStore:
                 "updated_at = :now, id = :id, email = if_not_exists(email, :email), "
                 "#status = if_not_exists(#status, :unsubscribed), cadence = if_not_exists(cadence, :weekly), "
                 "categories = if_not_exists(categories, :none), created_at = if_not_exists(created_at, :now) "
-                "REMOVE cadence_listing"
+                "REMOVE cadence_listing, expires_at"
             ),
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues=marshal(
@@ -211,16 +223,7 @@ class SubscriberStore:
         values: dict[str, Any],
         names: dict[str, str] | None = None,
     ) -> bool:
-        request: dict[str, Any] = {
-            "TableName": self.table_name,
-            "Key": marshal(subscriber_key(subscriber_id)),
-            "UpdateExpression": expression,
-            "ConditionExpression": condition,
-            "ExpressionAttributeValues": marshal(values),
-        }
-        if names:
-            request["ExpressionAttributeNames"] = names
-        return condition_held(lambda: client("dynamodb").update_item(**request))
+        return _conditional_update(self.table_name, subscriber_key(subscriber_id), expression, condition, values, names)
 
     # -- digest runs --------------------------------------------------------------------------
 
@@ -257,6 +260,65 @@ class SubscriberStore:
         raise RuntimeError(f"could not record the {cadence} digest run ending at {until}")
 
 
+_COUNTER_NAMES = {"#day": "confirmation_day", "#sent": "confirmations_sent"}
+_QUIET = "(attribute_not_exists(last_sent_at) OR last_sent_at <= :quiet_since)"
+
+
+class ConfirmationLimitStore:
+    """The counters of confirmation emails, in ``SubscribersTable`` (expired by its TTL)."""
+
+    def __init__(self, table_name: str) -> None:
+        self.table_name = table_name
+
+    def claim_mailbox(
+        self, mailbox_id: str, request_id: str, *, now: str, quiet_since: str, day: str, per_day: int, expires_at: int
+    ) -> bool:
+        key = {"pk": f"MAILBOX#{mailbox_id}", "sk": "CONFIRMATIONS"}
+        stamp = "last_sent_at = :now, last_request = :request, expires_at = :expires"
+        values = {":now": now, ":request": request_id, ":expires": expires_at, ":quiet_since": quiet_since}
+        values |= {":day": day, ":one": 1}
+        return (
+            # The first of the day (a new mailbox, or a new day)...
+            self._update(
+                key,
+                f"SET #day = :day, #sent = :one, {stamp}",
+                f"(attribute_not_exists(#day) OR #day <> :day) AND {_QUIET}",
+                values,
+            )
+            # ...another one today, under the day's cap...
+            or self._update(
+                key,
+                f"SET #sent = #sent + :one, {stamp}",
+                f"#day = :day AND #sent < :cap AND {_QUIET}",
+                values | {":cap": per_day},
+            )
+            # ...or a retry of the request that holds the latest count.
+            or self._update(key, "SET last_request = :request", "last_request = :request", {":request": request_id})
+        )
+
+    def claim_budget(self, hour: str, budget: int, expires_at: int) -> bool:
+        return self._update(
+            {"pk": "CONFIRMATION_BUDGET", "sk": hour},
+            "ADD #sent :one SET expires_at = :expires",
+            "attribute_not_exists(#sent) OR #sent < :budget",
+            {":one": 1, ":budget": budget, ":expires": expires_at},
+        )
+
+    def release_budget(self, hour: str) -> None:
+        self._update(
+            {"pk": "CONFIRMATION_BUDGET", "sk": hour},
+            "ADD #sent :minus_one",
+            "#sent > :none",
+            {":minus_one": -1, ":none": 0},
+        )
+
+    def _update(self, key: dict[str, str], expression: str, condition: str, values: dict[str, Any]) -> bool:
+        used = {
+            name: attribute for name, attribute in _COUNTER_NAMES.items() if name in expression or name in condition
+        }
+        return _conditional_update(self.table_name, key, expression, condition, values, used or None)
+
+
 class DeliveryLedger:
     """One conditional write per (edition, recipient): whoever writes it first may send."""
 
@@ -283,6 +345,18 @@ class DeliveryLedger:
         if not claimed:
             return None
         return claim_id
+
+    def reject(self, edition_id: str, subscriber_id: str, claim_id: str, reason: str) -> None:
+        """Keep the claim as the record of a final refusal (``outcome``, ``reason``): never retried."""
+        condition_held(
+            lambda: client("dynamodb").update_item(
+                TableName=self.table_name,
+                Key=marshal({"delivery": f"{edition_id}#{subscriber_id}"}),
+                UpdateExpression="SET outcome = :rejected, reason = :reason",
+                ConditionExpression="claim = :claim",
+                ExpressionAttributeValues=marshal({":rejected": "rejected", ":reason": reason, ":claim": claim_id}),
+            )
+        )
 
     def release(self, edition_id: str, subscriber_id: str, claim_id: str) -> None:
         """Give back a claim whose send is known to have failed, so a retry may send."""

@@ -18,27 +18,55 @@ class Feedback:
     detail: str
 
 
-def feedback_from_ses(event: dict[str, Any]) -> Feedback | None:
+def _addresses(recipients: Any) -> list[str]:
+    """The ``emailAddress`` of each recipient entry that has one (anything else is skipped)."""
+    if not isinstance(recipients, list):
+        return []
+    found = [entry.get("emailAddress") for entry in recipients if isinstance(entry, dict)]
+    return [address for address in found if isinstance(address, str)]
+
+
+def _kind_and_detail(event: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    kind = event.get("eventType") or event.get("notificationType")
+    kind = kind.lower() if isinstance(kind, str) else ""
+    detail = event.get(kind)
+    return (kind, detail) if kind in ("bounce", "complaint") and isinstance(detail, dict) else None
+
+
+_RECIPIENTS = {"bounce": "bouncedRecipients", "complaint": "complainedRecipients"}
+
+
+def understood(event: Any) -> bool:
+    """Whether ``event`` is an SES bounce or complaint we can read in full (others are counted,
+    not guessed at)."""
+    found = _kind_and_detail(event) if isinstance(event, dict) else None
+    if found is None:
+        return False
+    entries = found[1].get(_RECIPIENTS[found[0]])
+    return isinstance(entries, list) and len(_addresses(entries)) == len(entries)
+
+
+def feedback_from_ses(event: Any) -> Feedback | None:
     """The addresses an SES event (EventBridge ``detail`` or SNS message) tells us to stop mailing.
 
-    Transient (soft) bounces are not final and suppress nobody.
+    Transient (soft) bounces are not final and suppress nobody; what is not a bounce or a
+    complaint, or not shaped like one, suppresses nobody either.
     """
-    kind = (event.get("eventType") or event.get("notificationType") or "").lower()
-    if kind == "bounce":
-        bounce = event.get("bounce") or {}
-        if bounce.get("bounceType") != "Permanent":
-            return None
-        addresses = [r.get("emailAddress", "") for r in bounce.get("bouncedRecipients") or []]
-        detail = f"bounce: {bounce.get('bounceType')}/{bounce.get('bounceSubType')}"
-    elif kind == "complaint":
-        complaint = event.get("complaint") or {}
-        addresses = [r.get("emailAddress", "") for r in complaint.get("complainedRecipients") or []]
-        detail = f"complaint: {complaint.get('complaintFeedbackType', 'unspecified')}"
-    else:
+    found = _kind_and_detail(event) if isinstance(event, dict) else None
+    if found is None:
         return None
+    kind, detail = found
+    if kind == "bounce":
+        if detail.get("bounceType") != "Permanent":
+            return None
+        addresses = _addresses(detail.get(_RECIPIENTS[kind]))
+        reason = f"bounce: {detail.get('bounceType')}/{detail.get('bounceSubType')}"
+    else:
+        addresses = _addresses(detail.get(_RECIPIENTS[kind]))
+        reason = f"complaint: {detail.get('complaintFeedbackType', 'unspecified')}"
     parsed = [parseaddr(a)[1] for a in addresses if a]
-    found = tuple(dict.fromkeys(normalise_email(a) for a in parsed if "@" in a))
-    return Feedback(kind, found, detail) if found else None
+    unique = tuple(dict.fromkeys(normalise_email(a) for a in parsed if "@" in a))
+    return Feedback(kind, unique, reason) if unique else None
 
 
 class FeedbackRecorder:
@@ -47,7 +75,7 @@ class FeedbackRecorder:
         self._clock = clock
         self._id_secret = id_secret
 
-    def record(self, event: dict[str, Any]) -> Feedback | None:
+    def record(self, event: Any) -> Feedback | None:
         feedback = feedback_from_ses(event)
         if feedback is None:
             return None

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from syndicate.articles.model import Article
 from syndicate.clock import isoformat
+from syndicate.digests.delivery import DigestBatch
 from syndicate.digests.edition import PERIODS, DigestEdition, became_public
 from syndicate.digests.ports import ArticleListing, BatchQueue, EditionArchive, MailingList
-from syndicate.digests.rendering import EditionRenderer
-from syndicate.mailing.model import Recipient, category_slugs
+from syndicate.digests.rendering import EditionRenderer, LeftOut
+from syndicate.mailing.model import category_slugs
 
 RECIPIENTS_PER_MESSAGE = 50
 # Backdated articles count from when they were stored; look this far before the window for them.
@@ -35,14 +35,7 @@ class RunReport:
     empty_editions: int  # nothing new for them: not sent
     recipients: int
     batches: int
-
-
-def batch_body(edition: DigestEdition, recipients: list[Recipient]) -> dict[str, Any]:
-    return {
-        "edition": edition.id,
-        "cadence": edition.cadence,
-        "recipients": [{"id": r.id, "email": r.email} for r in recipients],
-    }
+    left_out: tuple[LeftOut, ...] = ()  # articles no edition could show, once each
 
 
 class DigestScheduler:
@@ -63,36 +56,41 @@ class DigestScheduler:
     def run(self, cadence: str, scheduled_at: datetime) -> RunReport:
         until = isoformat(scheduled_at)
         since = self._subscribers.digest_window(cadence, until, isoformat(scheduled_at - PERIODS[cadence]))
-        groups: dict[DigestEdition, list[Recipient]] = defaultdict(list)
-        for subscriber in self._subscribers.receiving(cadence):
-            start = max(since, subscriber.since or since)
-            if start >= until:
-                continue  # confirmed after this run's time
-            edition = DigestEdition(cadence, category_slugs(subscriber.categories), start, until)
-            groups[edition].append(Recipient(subscriber.id, subscriber.email))
+        groups = self._editions_of(cadence, since, until)
         if not groups:
             return RunReport(cadence, since, until, 0, 0, 0, 0)
-
-        earliest = min(edition.since for edition in groups)
-        articles = self._window(earliest, until)
+        articles = self._window(min(edition.since for edition in groups), until)
         editions = empty = recipients = batches = 0
+        left_out: dict[str, LeftOut] = {}
         for edition in sorted(groups, key=lambda e: (e.categories, e.since)):
             chosen = edition.select(articles)
-            if not chosen:
-                empty += 1
+            rendered = self._renderer.render(edition, chosen) if chosen else None
+            left_out.update((article.article_id, article) for article in (rendered.left_out if rendered else ()))
+            if rendered is None:
+                empty += 1  # nothing new for these readers (or nothing that could be shown)
                 continue
-            rendered = self._renderer.render(edition, chosen)
             self._editions.put(edition.id, rendered.as_document())
             members = groups[edition]
             bodies = [
-                batch_body(edition, members[i : i + RECIPIENTS_PER_MESSAGE])
+                DigestBatch(edition.id, cadence, tuple(members[i : i + RECIPIENTS_PER_MESSAGE])).as_body()
                 for i in range(0, len(members), RECIPIENTS_PER_MESSAGE)
             ]
             self._queue.send_all(bodies)
             editions += 1
             recipients += len(members)
             batches += len(bodies)
-        return RunReport(cadence, since, until, editions, empty, recipients, batches)
+        return RunReport(cadence, since, until, editions, empty, recipients, batches, tuple(left_out.values()))
+
+    def _editions_of(self, cadence: str, since: str, until: str) -> dict[DigestEdition, list[str]]:
+        """The ids of who receives which edition: one per category set and window start."""
+        groups: dict[DigestEdition, list[str]] = defaultdict(list)
+        for subscriber in self._subscribers.receiving(cadence):
+            start = max(since, subscriber.since or since)
+            if start >= until:
+                continue  # confirmed after this run's time
+            edition = DigestEdition(cadence, category_slugs(subscriber.categories), start, until)
+            groups[edition].append(subscriber.id)
+        return groups
 
     def _window(self, since: str, until: str) -> list[Article]:
         """Public articles that may have become public in (since, until], newest first."""

@@ -24,7 +24,7 @@ def scheduled_time(event: dict[str, Any]) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -32,7 +32,12 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     if cadence not in CADENCES:
         raise ValueError(f"the schedule input must name a cadence ({', '.join(CADENCES)}), got {cadence!r}")
     report = dependencies.digest_scheduler().run(cadence, scheduled_time(event))
-    logger.info("digest run planned", extra=asdict(report))
+    summary = asdict(report)
+    for article in summary.pop("left_out"):
+        # The others went out; this one needs a publisher's (or a developer's) look.
+        logger.warning("article left out of the digest", extra=article)
+    logger.info("digest run planned", extra=summary)
     metrics.add_metric(name="DigestEditions", unit=MetricUnit.Count, value=report.editions)
     metrics.add_metric(name="DigestRecipientsQueued", unit=MetricUnit.Count, value=report.recipients)
+    metrics.add_metric(name="DigestArticlesLeftOut", unit=MetricUnit.Count, value=len(report.left_out))
     return asdict(report)

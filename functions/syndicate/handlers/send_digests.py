@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
@@ -26,6 +27,10 @@ def send_batch(record: SQSRecord, lambda_context: LambdaContext) -> None:
     )
     metrics.add_metric(name="DigestsSent", unit=MetricUnit.Count, value=report.sent)
     metrics.add_metric(name="DigestsAlreadySent", unit=MetricUnit.Count, value=report.already_sent)
+    metrics.add_metric(name="DigestsRejected", unit=MetricUnit.Count, value=len(report.rejected))
+    for rejection in report.rejected:
+        # Final for that reader and this edition; the code says why (the detail has no address).
+        logger.warning("digest recipient rejected", extra={"edition": batch.edition_id, **asdict(rejection)})
     logger.info(
         "digest batch delivered",
         extra={
@@ -33,11 +38,12 @@ def send_batch(record: SQSRecord, lambda_context: LambdaContext) -> None:
             "sent": report.sent,
             "already_sent": report.already_sent,
             "not_receiving": report.not_receiving,
+            "rejected": len(report.rejected),
         },
     )
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

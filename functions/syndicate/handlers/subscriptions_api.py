@@ -1,4 +1,9 @@
-"""SubscriptionsApiFunction: the public subscription routes (no API key), JSON in, HTML pages out."""
+"""SubscriptionsApiFunction: the public subscription routes (no API key), JSON in, HTML pages out.
+
+Pages show a reader's address and carry live link tokens, so nothing of a response goes to a
+trace (``capture_response=False``) and the event is never logged (``log_event=False``, and
+the resolver's debug output, which prints events, stays off whatever POWERTOOLS_DEV says).
+"""
 
 from __future__ import annotations
 
@@ -12,16 +17,16 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from syndicate import dependencies, settings
+from syndicate import dependencies
 from syndicate.api import problems
-from syndicate.api.requests import header, json_body
+from syndicate.api.requests import json_body
 from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone, Violation
-from syndicate.mailing.links import SubscriptionLinks
+from syndicate.mailing.model import SUBSCRIBED
 from syndicate.observability import logger, metrics, tracer
-from syndicate.subscriptions.pages import message_page, page
+from syndicate.subscriptions.pages import message_page, page, shown_categories
 from syndicate.subscriptions.service import ManagePage
 
-app = APIGatewayRestResolver()
+app = APIGatewayRestResolver(debug=False)
 problems.register(app)
 
 HTML = "text/html; charset=utf-8"
@@ -37,16 +42,15 @@ PAGE_HEADERS = {
 MAX_FORM_BYTES = 16 * 1024
 ACCEPTED = {
     "status": "accepted",
-    "detail": "If the address can receive our digest, a confirmation email is on its way.",
+    "detail": (
+        "If this address can receive our digest, a confirmation email is on its way; if none arrives "
+        "within 15 minutes, check your spam folder or ask again."
+    ),
 }
 
 
 def html(status: int, body: str) -> Response[str]:
     return Response(status_code=status, content_type=HTML, body=body, headers=dict(PAGE_HEADERS))
-
-
-def sender_name() -> str:
-    return dependencies.sender_profile().display_name
 
 
 @app.exception_handler(InvalidToken)
@@ -60,20 +64,10 @@ def link_problem(error: InvalidToken | SubscriptionGone) -> Response[str]:
         message_page(
             "This link does not work",
             str(error),
-            sender_name(),
+            dependencies.sender_name(),
             hint="Links in our emails work for a limited time; the newest email has a fresh one.",
         ),
     )
-
-
-def api_url() -> str:
-    """The API's public base URL: configured, or the one this request came in on."""
-    configured = settings.public_api_url()
-    if configured:
-        return configured
-    context = app.current_event.request_context
-    host = context.domain_name or header(app.current_event.headers, "Host")
-    return f"https://{host}/{context.stage}"
 
 
 def token() -> str | None:
@@ -98,7 +92,7 @@ def preferences_page(
         page(
             "preferences.html.j2",
             "Your digest preferences",
-            sender_name(),
+            dependencies.sender_name(),
             email=subscriber.email,
             cadence=subscriber.cadence,
             categories=list(subscriber.categories),
@@ -113,9 +107,7 @@ def preferences_page(
 @app.post("/subscriptions")
 def subscribe() -> Response[str]:
     event = app.current_event
-    dependencies.subscription_service().subscribe(
-        json_body(event.headers, event.body, bool(event.is_base64_encoded)), SubscriptionLinks(api_url())
-    )
+    dependencies.subscription_service().subscribe(json_body(event.headers, event.body, bool(event.is_base64_encoded)))
     metrics.add_metric(name="SubscriptionRequests", unit=MetricUnit.Count, value=1)
     # The same answer for a new, pending, subscribed or suppressed address: nothing leaks.
     return Response(
@@ -127,6 +119,28 @@ def subscribe() -> Response[str]:
 
 
 @app.get("/subscriptions/confirm")
+def show_confirmation() -> Response[str]:
+    """Mail scanners fetch links: this page only shows the button that confirms."""
+    subscriber = dependencies.subscription_service().confirmation(token())
+    if subscriber.status == SUBSCRIBED:
+        return html(
+            200,
+            message_page("You are subscribed", "This subscription is confirmed already.", dependencies.sender_name()),
+        )
+    return html(
+        200,
+        page(
+            "confirm.html.j2",
+            "Confirm your subscription",
+            dependencies.sender_name(),
+            token=token(),
+            cadence=subscriber.cadence,
+            categories=shown_categories(subscriber.categories),
+        ),
+    )
+
+
+@app.post("/subscriptions/confirm")
 def confirm() -> Response[str]:
     subscriber = dependencies.subscription_service().confirm(token())
     metrics.add_metric(name="SubscriptionsConfirmed", unit=MetricUnit.Count, value=1)
@@ -135,7 +149,7 @@ def confirm() -> Response[str]:
         message_page(
             "You are subscribed",
             f"Thank you: {subscriber.email} will receive the {subscriber.cadence} digest.",
-            sender_name(),
+            dependencies.sender_name(),
             hint="Every digest has a link to change your preferences or unsubscribe.",
         ),
     )
@@ -165,7 +179,7 @@ def save_preferences() -> Response[str]:
 @app.get("/subscriptions/unsubscribe")
 def show_unsubscribe() -> Response[str]:
     dependencies.subscription_service().check_unsubscribe(token())
-    return html(200, page("unsubscribe.html.j2", "Unsubscribe", sender_name(), token=token()))
+    return html(200, page("unsubscribe.html.j2", "Unsubscribe", dependencies.sender_name(), token=token()))
 
 
 @app.post("/subscriptions/unsubscribe")
@@ -173,11 +187,13 @@ def unsubscribe() -> Response[str]:
     # RFC 8058: the body is "List-Unsubscribe=One-Click"; the signed token is what authorises.
     dependencies.subscription_service().unsubscribe(token())
     metrics.add_metric(name="Unsubscribed", unit=MetricUnit.Count, value=1)
-    return html(200, message_page("You are unsubscribed", "You will not receive any more digests.", sender_name()))
+    return html(
+        200, message_page("You are unsubscribed", "You will not receive any more digests.", dependencies.sender_name())
+    )
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+@tracer.capture_lambda_handler(capture_response=False)
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

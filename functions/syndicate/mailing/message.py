@@ -1,10 +1,12 @@
 """RFC 5322 messages: built once per edition with the ``email`` package, then filled per recipient.
 
 ``MessageTemplate`` asks the ``email`` package for the whole message (headers encoded and
-folded, multipart/alternative structure, quoted-printable parts) with recognisable slots for
-what differs per recipient: To, Message-ID, the List-Unsubscribe URL, and the two bodies.
-Personalising is then string substitution plus one quoted-printable encoding per part: no
-template render, no header folding, no MIME tree per recipient.
+folded, multipart/alternative structure, quoted-printable parts) with slots for what differs per
+recipient: To, Message-ID, the List-Unsubscribe URL, and the two bodies. Those slots are marked
+with a nonce made for this skeleton alone, so no header text (a Subject made of an article's
+title) can hold one; the bodies arrive already cut at their own slots (``syndicate.mailing.slots``).
+Personalising is then a join plus one quoted-printable encoding per part: no template render, no
+header folding, no MIME tree per recipient, and no search through text a publisher wrote.
 """
 
 from __future__ import annotations
@@ -12,22 +14,30 @@ from __future__ import annotations
 import binascii
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from enum import Enum
+
+from syndicate.mailing.slots import Body, Slot, cut, fresh_nonce
 
 # max_line_length=998: long URLs in List-Unsubscribe are not folded into encoded-words.
 SMTP_POLICY = policy.SMTP.clone(max_line_length=998)
+# Control characters and line/paragraph separators (U+2028, U+2029, U+0085...): never in one line.
+_BREAKING = frozenset(("Cc", "Zl", "Zp"))
+_LINE_ENDINGS = re.compile("\r\n|\r|\n")
 
-_TO = "to-slot@slot.invalid"
-_MESSAGE_ID = "<message-id-slot@slot.invalid>"
-_UNSUBSCRIBE = "https://slot.invalid/unsubscribe-slot"
-_TEXT = "TEXTBODYSLOT"
-_HTML = "HTMLBODYSLOT"
-_SLOTS = re.compile("|".join(re.escape(s) for s in (_TO, _MESSAGE_ID, _UNSUBSCRIBE, _TEXT, _HTML)).encode("ascii"))
+
+def one_line(text: str) -> str:
+    """``text`` fit for a header or a single-line field: every control character, line or
+    paragraph separator and run of white space becomes one space; lone surrogates become U+FFFD."""
+    text = text.encode("utf-8", "replace").decode("utf-8") if not text.isascii() else text
+    spaced = "".join(" " if unicodedata.category(c) in _BREAKING else c for c in text)
+    return " ".join(spaced.split())
 
 
 @dataclass(frozen=True)
@@ -45,10 +55,10 @@ class SenderProfile:
 
     def from_header(self) -> str:
         local, domain = self.address.rsplit("@", 1)
-        return str(Address(self.display_name, local, domain))
+        return str(Address(one_line(self.display_name), local, domain))
 
     def list_id_header(self) -> str:
-        list_id = self.list_id.strip()
+        list_id = one_line(self.list_id)
         return list_id if "<" in list_id else f"<{list_id}>"
 
 
@@ -61,13 +71,33 @@ class Personal:
     unsubscribe_url: str
     preferences_url: str
 
+    def link(self, slot: Slot) -> str:
+        return self.unsubscribe_url if slot is Slot.UNSUBSCRIBE_URL else self.preferences_url
 
-def _crlf(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\n", "\r\n")
+
+class _Part(Enum):
+    """The skeleton's own slots."""
+
+    TO = "to"
+    MESSAGE_ID = "message-id"
+    UNSUBSCRIBE = "unsubscribe"
+    TEXT = "text"
+    HTML = "html"
+
+
+def _fill(body: Body, personal: Personal, *, escape: bool) -> str:
+    out = []
+    for piece in body:
+        if isinstance(piece, Slot):
+            link = personal.link(piece)
+            piece = html.escape(link, quote=True) if escape else link
+        out.append(piece)
+    return "".join(out)
 
 
 def _quoted_printable(text: str) -> bytes:
-    return binascii.b2a_qp(_crlf(text).encode("utf-8"), istext=True)
+    """The part's body: every line ending CRLF (no bare CR or LF reaches SMTP), then quoted-printable."""
+    return binascii.b2a_qp(_LINE_ENDINGS.sub("\r\n", text).encode("utf-8", "replace"), istext=True)
 
 
 class MessageTemplate:
@@ -77,94 +107,76 @@ class MessageTemplate:
         self,
         sender: SenderProfile,
         subject: str,
-        text: str,
-        html_body: str | None,
+        text: Body,
+        html_body: Body | None,
         date: datetime,
         *,
-        slots: dict[str, str] | None = None,
         list_headers: bool = True,
     ) -> None:
-        """``slots`` maps placeholders in ``text``/``html_body`` to Personal attribute names."""
         self.sender = sender
-        self._slots = slots or {}
-        message = EmailMessage(policy=SMTP_POLICY)
-        message["From"] = sender.from_header()
-        message["To"] = _TO
-        message["Subject"] = subject
-        message["Date"] = format_datetime(date)
-        message["Message-ID"] = _MESSAGE_ID
-        if list_headers:
-            message["List-Id"] = sender.list_id_header()
-            unsubscribe = f"<{_UNSUBSCRIBE}>"
-            if sender.unsubscribe_mailto:
-                unsubscribe += f", <mailto:{sender.unsubscribe_mailto}?subject=unsubscribe>"
-            # RFC 8058: List-Unsubscribe first, then List-Unsubscribe-Post.
-            message["List-Unsubscribe"] = unsubscribe
-            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        message.set_content(_TEXT, cte="quoted-printable")
-        if html_body is not None:
-            message.add_alternative(_HTML, subtype="html", cte="quoted-printable")
-            for part in message.iter_parts():
-                del part["MIME-Version"]
-        skeleton = message.as_bytes()
-        # The skeleton cut at its slots: personalising is a join.
-        self._pieces: list[bytes] = []
-        self._order: list[bytes] = []
-        position = 0
-        for match in _SLOTS.finditer(skeleton):
-            self._pieces.append(skeleton[position : match.start()])
-            self._order.append(match.group())
-            position = match.end()
-        self._pieces.append(skeleton[position:])
-        self._text = self._split(text)
-        self._html = self._split(html_body, escape=True) if html_body is not None else None
-
-    def _split(self, body: str, escape: bool = False) -> list[tuple[str, str | None]]:
-        """The body as (literal, slot attribute) pairs, slots in the order they appear."""
-        if not self._slots:
-            return [(body, None)]
-        pattern = re.compile("|".join(re.escape(s) for s in self._slots))
-        pieces: list[tuple[str, str | None]] = []
-        position = 0
-        for match in pattern.finditer(body):
-            attribute = self._slots[match.group()]
-            pieces.append((body[position : match.start()], ("html:" if escape else "") + attribute))
-            position = match.end()
-        pieces.append((body[position:], None))
-        return pieces
-
-    @staticmethod
-    def _fill(pieces: list[tuple[str, str | None]], personal: Personal) -> str:
-        out = []
-        for literal, slot in pieces:
-            out.append(literal)
-            if slot is not None:
-                if slot.startswith("html:"):
-                    out.append(html.escape(getattr(personal, slot[5:]), quote=True))
-                else:
-                    out.append(getattr(personal, slot))
-        return "".join(out)
+        self._text = text
+        self._html = html_body
+        nonce = fresh_nonce()
+        slot = {
+            _Part.TO: f"to-{nonce}@slot.invalid",
+            _Part.MESSAGE_ID: f"<message-id-{nonce}@slot.invalid>",
+            _Part.UNSUBSCRIBE: f"https://slot.invalid/{nonce}",
+            _Part.TEXT: f"text{nonce}",
+            _Part.HTML: f"html{nonce}",
+        }
+        skeleton = _skeleton(sender, one_line(subject), date, slot, html=html_body is not None, lists=list_headers)
+        # Latin-1 maps bytes to characters one to one, so the cut pieces encode back exactly.
+        pieces = cut(skeleton.decode("latin-1"), {marker: part for part, marker in slot.items()})
+        found = sorted(piece.value for piece in pieces if isinstance(piece, _Part))
+        expected = [_Part.TO, _Part.MESSAGE_ID, _Part.TEXT]
+        expected += [_Part.UNSUBSCRIBE] * list_headers + [_Part.HTML] * (html_body is not None)
+        if found != sorted(part.value for part in expected):
+            raise ValueError(f"the message skeleton has the slots {found}, not one of each of {expected}")
+        self._pieces = [piece.encode("latin-1") if isinstance(piece, str) else piece for piece in pieces]
 
     def personalise(self, personal: Personal) -> bytes:
+        """The message for one recipient; ValueError if its address cannot be written in a header."""
         values = {
-            _TO.encode(): _address_header(personal.to),
-            _MESSAGE_ID.encode(): f"<{personal.message_id}>".encode("ascii"),
-            _UNSUBSCRIBE.encode(): personal.unsubscribe_url.encode("ascii"),
-            _TEXT.encode(): _quoted_printable(self._fill(self._text, personal)),
+            _Part.TO: _address_header(personal.to),
+            _Part.MESSAGE_ID: f"<{personal.message_id}>".encode("ascii"),
+            _Part.UNSUBSCRIBE: personal.unsubscribe_url.encode("ascii"),
+            _Part.TEXT: _quoted_printable(_fill(self._text, personal, escape=False)),
         }
         if self._html is not None:
-            values[_HTML.encode()] = _quoted_printable(self._fill(self._html, personal))
-        out = [self._pieces[0]]
-        for slot, piece in zip(self._order, self._pieces[1:], strict=False):
-            out.append(values[slot])
-            out.append(piece)
-        return b"".join(out)
+            values[_Part.HTML] = _quoted_printable(_fill(self._html, personal, escape=True))
+        return b"".join(piece if isinstance(piece, bytes) else values[piece] for piece in self._pieces)
+
+
+def _skeleton(
+    sender: SenderProfile, subject: str, date: datetime, slot: dict[_Part, str], *, html: bool, lists: bool
+) -> bytes:
+    message = EmailMessage(policy=SMTP_POLICY)
+    message["From"] = sender.from_header()
+    message["To"] = slot[_Part.TO]
+    message["Subject"] = subject
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = slot[_Part.MESSAGE_ID]
+    if lists:
+        message["List-Id"] = sender.list_id_header()
+        unsubscribe = f"<{slot[_Part.UNSUBSCRIBE]}>"
+        if sender.unsubscribe_mailto:
+            unsubscribe += f", <mailto:{sender.unsubscribe_mailto}?subject=unsubscribe>"
+        # RFC 8058: List-Unsubscribe first, then List-Unsubscribe-Post.
+        message["List-Unsubscribe"] = unsubscribe
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(slot[_Part.TEXT], cte="quoted-printable")
+    if html:
+        message.add_alternative(slot[_Part.HTML], subtype="html", cte="quoted-printable")
+        for part in message.iter_parts():
+            del part["MIME-Version"]
+    return message.as_bytes()
 
 
 def _address_header(address: str) -> bytes:
-    if address.isascii():
+    """The To header's value; ValueError for an address no header can carry (a line break in it)."""
+    if address.isascii() and address.isprintable():
         return address.encode("ascii")
-    # A non-ASCII local part: let the email package write the header (rare, so not hot).
+    # Non-ASCII (or odd) addresses: the email package writes the header, and refuses line breaks.
     message = EmailMessage(policy=SMTP_POLICY.clone(utf8=True))
     message["To"] = address
     return message.as_bytes().split(b":", 1)[1].strip()

@@ -23,14 +23,31 @@ def normalise_email(address: str) -> str:
     return address.strip().lower()
 
 
+def _keyed_id(purpose: bytes, secret: bytes, value: str) -> str:
+    key = hashlib.sha256(purpose + b"\x00" + secret).digest()
+    return hmac.new(key, value.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+
+
 def subscriber_id(secret: bytes, address: str) -> str:
     """A keyed hash of the normalised address: stable per inbox, reveals nothing without the secret.
 
     Keying the subscriber by it makes "one record per address" a plain conditional write (no
     race between two sign-ups) and lets a bounce find its subscriber with one consistent read.
     """
-    key = hashlib.sha256(b"syndicate-subscriber-id\x00" + secret).digest()
-    return "sub_" + hmac.new(key, normalise_email(address).encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+    return "sub_" + _keyed_id(b"syndicate-subscriber-id", secret, normalise_email(address))
+
+
+def mailbox(address: str) -> str:
+    """The inbox an address reaches, for limits only: case folded and a ``+tag`` dropped, so
+    ``Victim+1@Example.com`` and ``victim@example.com`` are one mailbox. Mail still goes to the
+    address as given."""
+    local, _, domain = normalise_email(address).rpartition("@")
+    return f"{local.split('+', 1)[0] or local}@{domain}"
+
+
+def mailbox_id(secret: bytes, address: str) -> str:
+    """A keyed hash of the address's mailbox (what confirmation limits are kept under)."""
+    return "mbx_" + _keyed_id(b"syndicate-mailbox-id", secret, mailbox(address))
 
 
 def category_slugs(categories: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -50,7 +67,6 @@ class Subscriber:
     confirmed_at: str | None = None
     # Articles that became public after this moment are due (confirmation, or cadence change).
     since: str | None = None
-    confirmation_sent_at: str | None = None
     unsubscribed_at: str | None = None
     suppressed_at: str | None = None
     suppression_reason: str | None = None
@@ -65,11 +81,3 @@ class Subscriber:
 
     def with_changes(self, **changes: Any) -> Subscriber:
         return replace(self, **changes)
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """What a sender needs to mail one subscriber: no more."""
-
-    id: str
-    email: str

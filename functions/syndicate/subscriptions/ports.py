@@ -1,17 +1,69 @@
-"""What the subscription service needs from outside: the subscriber store."""
+"""What the subscription service needs from outside: the subscriber store, the limits kept on
+confirmation emails, and the queue sign-ups wait in for their confirmation email."""
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from syndicate.mailing.model import Subscriber
 
 
+@dataclass(frozen=True)
+class SignUp:
+    """A reader's request for a digest, as ``POST /subscriptions`` queued it (already valid)."""
+
+    request_id: str  # the same on every delivery of the queued message
+    email: str  # as given (trimmed, case folded): where the confirmation goes
+    cadence: str
+    categories: tuple[str, ...]
+
+    def as_body(self) -> dict[str, Any]:
+        return {
+            "request_id": self.request_id,
+            "email": self.email,
+            "cadence": self.cadence,
+            "categories": list(self.categories),
+        }
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> SignUp:
+        return cls(body["request_id"], body["email"], body["cadence"], tuple(body.get("categories") or ()))
+
+
 class SubscriberRepository(Protocol):
     def get(self, subscriber_id: str) -> Subscriber | None: ...
-    def save_pending(self, subscriber: Subscriber) -> bool: ...
-    def claim_confirmation_slot(self, subscriber_id: str, now: str, not_since: str) -> bool: ...
-    def release_confirmation_slot(self, subscriber_id: str, sent_at: str) -> None: ...
+    def save_pending(self, subscriber: Subscriber, *, expires_at: int) -> bool:
+        """Store a new or renewed sign-up, forgotten at ``expires_at`` unless confirmed; False when
+        the address is subscribed or suppressed."""
+        ...
+
     def confirm(self, subscriber_id: str, now: str) -> bool: ...
     def save_preferences(self, subscriber: Subscriber) -> bool: ...
     def unsubscribe(self, subscriber_id: str, now: str) -> bool: ...
+
+
+class ConfirmationLimits(Protocol):
+    """Counters that say whether one more confirmation email may go out."""
+
+    def claim_mailbox(
+        self, mailbox_id: str, request_id: str, *, now: str, quiet_since: str, day: str, per_day: int, expires_at: int
+    ) -> bool:
+        """Count one email to the mailbox unless one went after ``quiet_since`` or ``per_day`` went
+        on ``day``; True as well for a retry of the ``request_id`` that made the latest count."""
+        ...
+
+    def claim_budget(self, hour: str, budget: int, expires_at: int) -> bool:
+        """Count one email in ``hour`` unless ``budget`` went out in it."""
+        ...
+
+    def release_budget(self, hour: str) -> None:
+        """Give back a count of ``hour`` whose email was not sent."""
+        ...
+
+
+class SignUpQueue(Protocol):
+    """Where sign-ups wait for their confirmation email (the body of each is ``SignUp.as_body``)."""
+
+    def send_all(self, bodies: Sequence[dict[str, Any]]) -> None: ...

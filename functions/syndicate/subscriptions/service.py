@@ -1,35 +1,25 @@
 """What the subscription pages do, on plain values: sign up, confirm, preferences, unsubscribe.
 
-POST /subscriptions answers the same whatever the address's state, so it reveals nothing; the
-confirmation mail is the only thing that differs, and it goes out at most once per address per
-``CONFIRMATION_INTERVAL``, never to a suppressed address.
+POST /subscriptions checks the request and queues it, nothing more, so its answer and the time
+it takes are the same whatever the address's state; the confirmation email (or none) is the
+queue consumer's business (``syndicate.subscriptions.confirmation``). The link in that email
+opens a page whose button confirms: mail scanners fetch links, and a fetch must change nothing.
 """
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from syndicate import contract
 from syndicate.clock import Clock, isoformat
-from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone, TooManyRequests
+from syndicate.errors import InvalidRequest, InvalidToken, SubscriptionGone
 from syndicate.mailing import tokens
-from syndicate.mailing.links import SubscriptionLinks
-from syndicate.mailing.message import MessageTemplate, Personal, SenderProfile
-from syndicate.mailing.model import (
-    PENDING,
-    SUBSCRIBED,
-    Subscriber,
-    category_slugs,
-    normalise_email,
-    subscriber_id,
-)
-from syndicate.mailing.ports import MailNotSent, MailTransport
-from syndicate.mailing.templates import email_environment
-from syndicate.subscriptions.ports import SubscriberRepository
+from syndicate.mailing.model import PENDING, SUBSCRIBED, Subscriber, category_slugs, normalise_email
+from syndicate.subscriptions.ports import SignUp, SignUpQueue, SubscriberRepository
 
-CONFIRMATION_INTERVAL = timedelta(minutes=15)
+_STALE_CONFIRMATION = "This confirmation link is no longer valid; subscribe again."
 
 
 @dataclass(frozen=True)
@@ -53,83 +43,34 @@ def unique_categories(categories: list[str]) -> tuple[str, ...]:
 
 class SubscriptionService:
     def __init__(
-        self,
-        store: SubscriberRepository,
-        signer: tokens.TokenSigner,
-        mailer: MailTransport,
-        sender: SenderProfile,
-        clock: Clock,
-        *,
-        id_secret: bytes,
+        self, store: SubscriberRepository, signer: tokens.TokenSigner, sign_ups: SignUpQueue, clock: Clock
     ) -> None:
         self._store = store
         self._signer = signer
-        self._mailer = mailer
-        self._sender = sender
+        self._sign_ups = sign_ups
         self._clock = clock
-        self._id_secret = id_secret
 
     # -- sign-up ------------------------------------------------------------------------------
 
-    def subscribe(self, document: Any, links: SubscriptionLinks) -> None:
+    def subscribe(self, document: Any) -> None:
+        """Queue a valid sign-up for its confirmation email; the same work whoever it is for."""
         found = contract.violations("subscription", document)
         if found:
             raise InvalidRequest.in_document("subscription", found)
-        email = normalise_email(document["email"])
-        identity = subscriber_id(self._id_secret, email)
-        now = self._clock()
-        stamp = isoformat(now)
-        existing = self._store.get(identity)
-        if existing is not None and (existing.suppressed or existing.status == SUBSCRIBED):
-            # Suppressed: never mailed again. Subscribed: nothing to confirm, preferences unchanged.
-            return
-        pending = Subscriber(
-            id=identity,
-            email=email,
-            status=PENDING,
+        sign_up = SignUp(
+            request_id=uuid.uuid4().hex,
+            email=normalise_email(document["email"]),
             cadence=document["cadence"],
             categories=unique_categories(document.get("categories", [])),
-            created_at=existing.created_at if existing else stamp,
-            updated_at=stamp,
-            confirmation_sent_at=existing.confirmation_sent_at if existing else None,
         )
-        if not self._store.save_pending(pending):
-            return  # confirmed or suppressed in the meantime
-        if not self._store.claim_confirmation_slot(identity, stamp, isoformat(now - CONFIRMATION_INTERVAL)):
-            return  # one confirmation mail per CONFIRMATION_INTERVAL
-        message = self._confirmation(pending, links.confirm(self._signer.issue(tokens.CONFIRM, identity)))
-        try:
-            self._mailer.send_raw(self._sender.address, email, message)
-        except MailNotSent:
-            self._store.release_confirmation_slot(identity, stamp)
-            raise TooManyRequests(
-                "We could not send the confirmation email just now; try again in a few minutes."
-            ) from None
+        self._sign_ups.send_all([sign_up.as_body()])
 
-    def _confirmation(self, subscriber: Subscriber, confirm_url: str) -> bytes:
-        env = email_environment("syndicate.subscriptions")
-        context = {
-            "sender_name": self._sender.display_name,
-            "confirm_url": confirm_url,
-            "cadence": subscriber.cadence,
-            "categories": subscriber.categories,
-        }
-        template = MessageTemplate(
-            self._sender,
-            f"Confirm your subscription to {self._sender.display_name}",
-            env.get_template("confirmation-email.txt.j2").render(**context),
-            env.get_template("confirmation-email.html.j2").render(**context),
-            self._clock(),
-            list_headers=False,
-        )
-        return template.personalise(
-            Personal(
-                to=subscriber.email,
-                message_id=f"confirm.{subscriber.id}.{int(self._clock().timestamp())}@{self._sender.domain}",
-                unsubscribe_url="",
-                preferences_url="",
-            )
-        )
+    def confirmation(self, token: str | None) -> Subscriber:
+        """Whom a confirmation link is for (the page it opens only shows a button)."""
+        subscriber = self._existing(self._signer.verify(token, tokens.CONFIRM))
+        if subscriber.suppressed or subscriber.status not in (PENDING, SUBSCRIBED):
+            raise SubscriptionGone(_STALE_CONFIRMATION)
+        return subscriber
 
     def confirm(self, token: str | None) -> Subscriber:
         identity = self._signer.verify(token, tokens.CONFIRM)
@@ -137,9 +78,9 @@ class SubscriptionService:
         if subscriber.status == SUBSCRIBED and not subscriber.suppressed:
             return subscriber  # a second click changes nothing
         if subscriber.suppressed or subscriber.status != PENDING:
-            raise SubscriptionGone("This confirmation link is no longer valid; subscribe again.")
+            raise SubscriptionGone(_STALE_CONFIRMATION)
         if not self._store.confirm(identity, isoformat(self._clock())):
-            raise SubscriptionGone("This confirmation link is no longer valid; subscribe again.")
+            raise SubscriptionGone(_STALE_CONFIRMATION)
         return self._existing(identity)
 
     # -- managing -----------------------------------------------------------------------------

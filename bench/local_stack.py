@@ -83,9 +83,10 @@ def _over_http(port: int, body: bytes) -> float:
 
 def _in_process(body: bytes) -> float:
     from syndicate_dev.local.stack import LocalStack
+    from syndicate_dev.local.terminal import Terminal
 
     with contextlib.redirect_stdout(io.StringIO()):
-        stack = LocalStack("127.0.0.1", 0, run_schedules=False, access_log=False).start()
+        stack = LocalStack("127.0.0.1", 0, run_schedules=False, terminal=Terminal.silent()).start()
     try:
         event = json.loads((REPO / "events" / "api" / "create-article.json").read_text(encoding="utf-8"))
         event["body"] = body.decode("utf-8")

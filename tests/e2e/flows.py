@@ -6,18 +6,9 @@ import re
 import uuid
 from email import message_from_string, policy
 from html import unescape
+from urllib.parse import urlencode
 
-from syndicate_dev import template as tpl
-from syndicate_dev.local.schedules import schedule_name
-
-TEMPLATE = tpl.load()
-SCHEDULES = {schedule_name(s.event) for s in tpl.schedules(TEMPLATE)}
-ROUTES = {(r.method, r.path) for r in tpl.api_routes(TEMPLATE)}
-
-HAS_FEEDS = "render-feeds" in SCHEDULES
-HAS_DIGESTS = "daily-digest" in SCHEDULES and ("POST", "/subscriptions") in ROUTES
-WITHOUT_FEEDS = "template.yaml has no render-feeds schedule yet (issue 3 not merged)"
-WITHOUT_DIGESTS = "template.yaml has no POST /subscriptions route or daily-digest schedule yet (issue 4 not merged)"
+from syndicate_dev.local.demo import post_form
 
 
 def published_now(document: dict) -> dict:
@@ -43,15 +34,37 @@ def links(message: dict, fragment: str) -> list[str]:
     return [unescape(url) for url in re.findall(r"https?://[^\s\"'<>]+", body) if fragment in url]
 
 
-def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> None:
+def subscribe(local_stack, address: str, cadence: str = "daily") -> None:
+    """Sign up; returns once the confirmation email has been sent (from a queue or not)."""
     answer = local_stack.call(
         "POST", "/subscriptions", body={"email": address, "cadence": cadence, "categories": []}, key=None
     )
     assert answer.status == 202, answer.body
+    drain_queues(local_stack)
+
+
+def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> None:
+    subscribe(local_stack, address, cadence)
     (confirmation,) = emails_to(local_stack, address)
-    confirmed = local_stack.call("GET", links(confirmation, "confirm")[0], key=None)
+    confirmed = confirm(local_stack, links(confirmation, "confirm")[0])
     assert confirmed.status == 200, confirmed.body
     next_second(local_stack)
+
+
+def confirm(local_stack, link: str):
+    """Open the confirmation link, and press the page's button when it has one."""
+    page = local_stack.call("GET", link, key=None)
+    form = post_form(page.body, link) if page.status == 200 else None
+    if form is None:
+        return page
+    action, fields = form
+    return local_stack.call(
+        "POST",
+        action,
+        raw_body=urlencode(fields).encode(),
+        key=None,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 def next_second(local_stack) -> None:
@@ -62,6 +75,13 @@ def next_second(local_stack) -> None:
     then false."""
     answer = local_stack.console("POST", "/clock", body={"advance_seconds": 1})
     assert answer.status == 200, answer.body
+
+
+def drain_queues(local_stack) -> dict:
+    answer = local_stack.console("POST", "/queues/drain")
+    assert answer.status == 200, answer.body
+    assert answer.json["queues_drained"] is True, answer.body
+    return answer.json
 
 
 def run_schedule(local_stack, name: str) -> dict:

@@ -69,3 +69,13 @@ def test_the_console_page_shows_the_chosen_functions_logs(local_stack):
     assert page.status == 200
     assert '<option value="ArticlesApiFunction" selected>' in page.body
     assert "ArticlesPublished" in page.body
+
+
+def test_query_values_are_not_printed_since_they_may_be_tokens(local_stack):
+    start = len(local_stack.output.lines)
+
+    local_stack.call("GET", "/subscriptions/confirm?token=aSecretLookingToken", key=None)
+
+    (line,) = local_stack.output.wait_for(r"GET /dev/subscriptions/confirm", after=start)
+    assert "?token=… " in line
+    assert not [printed for printed in local_stack.output.lines[start:] if "aSecretLookingToken" in printed]

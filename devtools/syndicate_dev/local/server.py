@@ -74,9 +74,11 @@ class _Exchange(BaseHTTPRequestHandler):
         started = time.perf_counter()
         terminal = self.server_of.terminal
         terminal.request_started()
-        reply = self.server_of.answer(self._request())
+        request = self._request()
+        reply = self.server_of.answer(request)
+        # Printed before the reply leaves, so it comes before whatever the client prints next.
+        terminal.request_finished(self.command, _shown(request), reply.status, started)
         self._write(reply)
-        terminal.request_finished(self.command, self.path, reply.status, started)
 
     def _request(self) -> Request:
         split = urlsplit(self.path)
@@ -109,6 +111,13 @@ class _Exchange(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         pass  # the terminal prints one line per request
+
+
+def _shown(request: Request) -> str:
+    """The request's path as printed: query parameters by name only, since their values may be
+    tokens (a confirmation link's, an unsubscribe link's) that are never logged."""
+    names = "&".join(f"{name}=…" for name, _ in request.query)
+    return request.raw_path + (f"?{names}" if names else "")
 
 
 def _handler_class(server: LocalHttpServer) -> type[BaseHTTPRequestHandler]:

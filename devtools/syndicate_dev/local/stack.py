@@ -116,6 +116,29 @@ class LocalStack:
         self.gateway_stage = stage_name(self.template, self.resolver)
         self.api_url = f"{self.base_url}/{self.gateway_stage}"
         self.site_url = self.base_url
+        self.outbox = Outbox(REGION)
+        self.runtime = self._runtime()
+        self.gateway = RestApiGateway(
+            self.template, self.resolver, self.runtime, now=lambda: self.clock().timestamp(), say=self.terminal.say
+        )
+        bucket = site_bucket(self.template)
+        bucket_name = self.resolver.names.get(bucket) if bucket else None
+        self.site = SiteServer(self.aws.client("s3"), bucket_name, default_root_object(self.template))
+        sqs = self.aws.client("sqs")
+        self.delivery = QueueDelivery(
+            self.template, self.resolver, self.runtime, sqs, retry_delay=self.retry_delay, say=self.terminal.say
+        )
+        schedules = local_schedules(self.template, self.resolver, self.stack_name)
+        self.scheduler = Scheduler(schedules, self._fire, now=self.clock)
+        environments = self.runtime.environments
+        table = publishers_table({name: environments.of(name) for name in environments.functions}, self.resolver.names)
+        self.publishers = LocalPublishers(
+            table, self.clock, self.runtime.call_isolated, self.gateway.forget_authorizations
+        )
+        self.router = LocalRouter(self._admin(), self.gateway, self.site)
+
+    def _runtime(self) -> FunctionRuntime:
+        """The functions, each with its environment; whatever they send or print is the stack's."""
         environments = FunctionEnvironments(
             self.template,
             self.resolver,
@@ -123,39 +146,15 @@ class LocalStack:
             region=REGION,
             overrides={"SITE_URL": self.site_url, "API_URL": self.api_url},
         )
-        self.outbox = Outbox(REGION)
-        self.runtime = FunctionRuntime(
+        runtime = FunctionRuntime(
             environments,
             aws=self.aws.environment(),
             clock=self.clock,
             listeners=[self.outbox, self.logs, self.terminal],
             owner=self,
         )
-        self.runtime.call_isolated(lambda: self.aws.verify_senders(map(environments.of, environments.functions)))
-        self.gateway = RestApiGateway(
-            self.template, self.resolver, self.runtime, now=lambda: self.clock().timestamp(), say=self.terminal.say
-        )
-        bucket = site_bucket(self.template)
-        self.site = SiteServer(
-            self.aws.client("s3"),
-            self.resolver.names.get(bucket) if bucket else None,
-            default_root_object(self.template),
-        )
-        self.delivery = QueueDelivery(
-            self.template,
-            self.resolver,
-            self.runtime,
-            self.aws.client("sqs"),
-            retry_delay=self.retry_delay,
-            say=self.terminal.say,
-        )
-        schedules = local_schedules(self.template, self.resolver, self.stack_name)
-        self.scheduler = Scheduler(schedules, self._fire, now=self.clock)
-        table = publishers_table({name: environments.of(name) for name in environments.functions}, self.resolver.names)
-        self.publishers = LocalPublishers(
-            table, self.clock, self.runtime.call_isolated, self.gateway.forget_authorizations
-        )
-        self.router = LocalRouter(self._admin(), self.gateway, self.site)
+        runtime.call_isolated(lambda: self.aws.verify_senders(map(environments.of, environments.functions)))
+        return runtime
 
     def _admin(self) -> Admin:
         identity = StackIdentity(

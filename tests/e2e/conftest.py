@@ -20,6 +20,7 @@ from tests.support.local_stack import LocalStackClient, Output
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 DEV_KEY = "syn_e2eDevelopmentKeyForTheLocalStackTests0000"
+STACK_NAME = "syndicate-e2e"
 
 
 def checkout_environment() -> dict[str, str]:
@@ -41,7 +42,10 @@ def local_stack() -> Iterator[LocalStackClient]:
     env = {**checkout_environment(), "SYNDICATE_DEV_API_KEY": DEV_KEY, "PYTHONUNBUFFERED": "1"}
     log_dir = ARTIFACTS / "local-stack-logs"
     process = subprocess.Popen(
-        [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port), "--log-dir", str(log_dir)],
+        [
+            *(sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port)),
+            *("--stack-name", STACK_NAME, "--log-dir", str(log_dir)),
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,

@@ -9,6 +9,7 @@ import pytest
 
 from syndicate_dev import template as tpl
 from syndicate_dev.local.schedules import schedule_name
+from tests.e2e.conftest import STACK_NAME
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,18 @@ def aws(local_stack):
 
 def _key_schema(schema):
     return sorted((key["AttributeName"], key["KeyType"]) for key in schema)
+
+
+def test_every_resource_is_named_for_the_stack_it_was_started_as(local_stack):
+    names = local_stack.description["names"]
+
+    assert local_stack.description["stack_name"] == STACK_NAME
+    for logical_id in tpl.resources(tpl.load(), "AWS::DynamoDB::Table"):
+        assert names[logical_id] == f"{STACK_NAME}-{logical_id}"
+    assert all(
+        schedule["arn"].endswith(f"/{STACK_NAME}-{schedule['name']}")
+        for schedule in local_stack.description["schedules"]
+    )
 
 
 def test_every_table_has_the_key_schema_and_indexes_of_the_template(local_stack, aws):

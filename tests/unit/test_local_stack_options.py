@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from aws_lambda_powertools.utilities.parameters.constants import DEFAULT_PROVIDERS
 
 from syndicate.clock import system_clock
 from syndicate_dev import template as tpl
@@ -64,3 +65,14 @@ def test_the_process_environment_goes_from_one_stack_to_another_and_back_to_what
     assert seen_second == ("second", None)
     assert still_second == "second"
     assert (os.environ["SHARED"], os.environ.get("ONLY_FIRST")) == ("before", None)
+
+
+def test_another_owner_gets_no_powertools_parameter_provider_of_the_previous_one():
+    # A provider holds a boto3 client, and so the endpoint of whichever stack made it.
+    DEFAULT_PROVIDERS["secrets"] = object()
+
+    with PROCESS_LOCK:
+        PROCESS.enter((object(), "F"), {}, system_clock)
+        PROCESS.release(lambda owner: True)
+
+    assert "secrets" not in DEFAULT_PROVIDERS

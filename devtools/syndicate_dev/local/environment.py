@@ -5,7 +5,8 @@ the clock of ``syndicate.dependencies`` and its cached services and clients are 
 An invocation (or the console's own work on a stack's tables) holds ``PROCESS_LOCK`` while they
 are its own: template.yaml's variables resolved against its stack's names, plus what Lambda
 sets, plus its stack's AWS endpoint and credentials. Switching to another function, or to
-another stack, drops every cached service and client, as a fresh container would start.
+another stack, drops every cached service, client and Powertools parameter provider, as a fresh
+container would start.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ import threading
 from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
+
+from aws_lambda_powertools.utilities import parameters
 
 from syndicate import dependencies
 from syndicate.clock import Clock, system_clock
@@ -104,6 +107,7 @@ class ProcessEnvironment:
         for name, value in variables.items():
             _set(name, value)
         dependencies.use_clock(clock)  # and drops every cached service and client
+        parameters.clear_caches()  # Powertools' providers keep their own client (and its endpoint)
         self._owner = owner
 
     def release(self, belongs: Any) -> None:

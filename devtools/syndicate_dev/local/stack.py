@@ -62,7 +62,7 @@ class LocalStack:
         self.template = base if stage is None else with_parameters(base, {"Stage": check_stage(stage, base)})
         self.host, self.port = host, port
         self.stack_name = stack_name
-        self.moto_url = moto_url  # a moto server of this process to share; None starts one
+        self.moto_url = moto_url  # a moto server of this process to share (it must outlive this stack)
         self.api_key = api_key if api_key is not None else (os.environ.get(API_KEY_VARIABLE) or None)
         self.retry_delay = retry_delay
         self.run_schedules = run_schedules

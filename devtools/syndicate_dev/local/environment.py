@@ -12,12 +12,11 @@ container would start.
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections.abc import Hashable, Mapping
 from pathlib import Path
 from typing import Any
-
-from aws_lambda_powertools.utilities import parameters
 
 from syndicate import dependencies
 from syndicate.clock import Clock, system_clock
@@ -107,7 +106,7 @@ class ProcessEnvironment:
         for name, value in variables.items():
             _set(name, value)
         dependencies.use_clock(clock)  # and drops every cached service and client
-        parameters.clear_caches()  # Powertools' providers keep their own client (and its endpoint)
+        _forget_parameter_providers()
         self._owner = owner
 
     def release(self, belongs: Any) -> None:
@@ -121,6 +120,14 @@ class ProcessEnvironment:
         for name, previous in self._applied.items():
             _set(name, previous)
         self._applied = {}
+
+
+def _forget_parameter_providers() -> None:
+    """Powertools' parameter providers keep their own boto3 client (so its endpoint); none exist
+    unless a function has imported them, and importing them here would only slow the start."""
+    parameters = sys.modules.get("aws_lambda_powertools.utilities.parameters")
+    if parameters is not None:
+        parameters.clear_caches()
 
 
 def _set(name: str, value: str | None) -> None:

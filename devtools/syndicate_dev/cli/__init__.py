@@ -3,7 +3,7 @@
     syndicate publishers create NAME [--table T | --stack S]   prints a new API key, once
     syndicate publishers revoke ID   [--table T | --stack S]
     syndicate publishers list        [--table T | --stack S]
-    syndicate local [--host H] [--port P] [--demo]   the whole service on this machine (moto)
+    syndicate local [--port P] [--demo] [--stack-name N] [--stage S]   the whole service on this machine (moto)
     syndicate invoke FUNCTION --event FILE [--endpoint URL]   run one function of template.yaml
 
 A command group is a module of this package with ``register(commands)``, which adds its

@@ -84,8 +84,14 @@ NAMES: dict[str, tuple[Name, ...]] = {
     "AWS::ApiGateway::UsagePlan": (Name(("UsagePlanName",), 1024, unique=False),),
     "AWS::ApiGateway::UsagePlanKey": (),
     "AWS::CloudFront::Distribution": (Name(("DistributionConfig", "Comment"), 128, unique=False),),
-    "AWS::CloudFront::OriginAccessControl": (Name(("OriginAccessControlConfig", "Name"), 64),),
-    "AWS::CloudFront::ResponseHeadersPolicy": (Name(("ResponseHeadersPolicyConfig", "Name"), 128),),
+    "AWS::CloudFront::OriginAccessControl": (
+        Name(("OriginAccessControlConfig", "Name"), 64),
+        Name(("OriginAccessControlConfig", "Description"), 256, unique=False),
+    ),
+    "AWS::CloudFront::ResponseHeadersPolicy": (
+        Name(("ResponseHeadersPolicyConfig", "Name"), 128),
+        Name(("ResponseHeadersPolicyConfig", "Comment"), 128, unique=False),
+    ),
     "AWS::CloudWatch::Alarm": (Name(("AlarmName",), 255),),
     "AWS::CloudWatch::Dashboard": (Name(("DashboardName",), 255),),
     "AWS::DynamoDB::Table": (Name(("TableName",), 255),),

@@ -1,7 +1,8 @@
 """The ``syndicate`` command (a console script of pyproject.toml), one module per command group.
 
     syndicate publishers create NAME [--table T | --stack S]   prints a new API key, once
-    syndicate publishers revoke ID   [--table T | --stack S]
+    syndicate publishers revoke ID   [--table T | --stack S]   with --stack, at once (cache flushed)
+    syndicate publishers enrol ID    --stack S                 the publisher's usage-plan key again
     syndicate publishers list        [--table T | --stack S]
     syndicate local [--port P] [--demo] [--stack-name N] [--stage S]   the whole service on this machine (moto)
     syndicate invoke FUNCTION --event FILE [--endpoint URL]   run one function of template.yaml

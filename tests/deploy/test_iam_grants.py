@@ -54,6 +54,9 @@ SAMPLE_API_ID = "abc123defg"  # the recorded API Gateway samples' API id
 
 # Grants the tour cannot reach, each with the reason it is needed: (function, action, Sid).
 UNUSED_GRANTS = {
+    ("SendDigestsFunction", "dynamodb:UpdateItem", "DeliveryLedger"): (
+        "marks a claim rejected when SES refuses that one recipient; every send of the tour is accepted"
+    ),
     ("ArticlesApiFunction", "dynamodb:GetItem", "IdempotencyRecords"): (
         "Powertools idempotency reads a record back when its conditional put fails without returning it"
     ),

@@ -138,6 +138,14 @@ def sample_event(template: dict, function: str) -> dict:
         for spec in ((api.get("Auth") or {}).get("Authorizers") or {}).values()
     ]
     candidates += [EVENTS / "api" / "authorizer-request.json"] if function in authorizers else []
+    # A custom resource's function: CloudFormation's request (its ResponseURL answers nothing
+    # locally, so the function runs up to its answer, which it cannot deliver).
+    service_tokens = {
+        (resource.get("Properties") or {}).get("ServiceToken", {}).get("Fn::GetAtt", [None])[0]
+        for resource in template["Resources"].values()
+        if str(resource.get("Type", "")).startswith("Custom::")
+    }
+    candidates += sorted((EVENTS / "cloudformation").glob("*.json")) if function in service_tokens else []
     found = [path for path in candidates if path.is_file()]
     if not found:
         pytest.fail(f"events/ has no recorded event that triggers {function}: add one")

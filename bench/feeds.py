@@ -71,12 +71,13 @@ def _articles(count: int):
 
 
 def ours(articles, site_url: str) -> bytes:
-    from syndicate.feeds.documents import FeedDocument, FeedLinks, render_rss
+    from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, render_entry
     from syndicate.feeds.entries import build_entry
 
-    entries = tuple(build_entry(article, site_url) for article in articles)
+    # Every entry in every format (render_entry), as a render does the first time it meets them.
+    entries = tuple(render_entry(build_entry(article, site_url), f"{site_url}/tags") for article in articles)
     document = FeedDocument(title="Syndicate", description="Every article", home_url=site_url, entries=entries)
-    return render_rss(document, FeedLinks(f"{site_url}/feeds/rss.xml"), f"{site_url}/tags")
+    return FORMATS[0].render(document, FeedLinks(f"{site_url}/feeds/rss.xml"))
 
 
 def theirs(articles, site_url: str) -> bytes:

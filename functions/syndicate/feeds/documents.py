@@ -130,8 +130,12 @@ def renderer_version() -> str:
     for name in sorted(item.name for item in templates.iterdir() if item.name.endswith(".j2")):
         digest.update(name.encode())
         digest.update((templates / name).read_bytes())
-    for module in ("documents.py", "entries.py"):
-        digest.update((resources.files("syndicate.feeds") / module).read_bytes())
+    for package, module in (
+        ("syndicate.feeds", "documents.py"),
+        ("syndicate.feeds", "entries.py"),
+        ("syndicate.articles", "links.py"),
+    ):
+        digest.update((resources.files(package) / module).read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -28,6 +28,7 @@ from syndicate_dev.local.queues import QueueDelivery
 from syndicate_dev.local.runtime import FunctionRuntime, Invocation
 from syndicate_dev.local.schedules import LocalSchedule, Scheduler, local_schedules
 from syndicate_dev.local.site import SiteServer, default_root_object, site_bucket
+from syndicate_dev.local.streams import StreamDelivery
 from syndicate_dev.local.wire import Reply, Request
 from syndicate_dev.provision import create_resources, verify_email_identity
 
@@ -118,6 +119,14 @@ class LocalStack:
         self.delivery = QueueDelivery(
             self.template, self.resolver, self.runtime, self.session.client("sqs"), retry_delay=self.retry_delay
         )
+        self.stream_delivery = StreamDelivery(
+            self.template,
+            self.resolver,
+            self.runtime,
+            self.session.client("dynamodbstreams"),
+            self.session.client("sqs"),
+            retry_delay=self.retry_delay,
+        )
         self.scheduler = Scheduler(local_schedules(self.template, self.resolver), self._fire, now=self.clock)
         self.console = Console(self)
         created = self.create_publisher("Local Publisher", api_key=self.api_key)
@@ -126,6 +135,7 @@ class LocalStack:
         self._http_thread = threading.Thread(target=self._http.serve_forever, name="local-http", daemon=True)
         self._http_thread.start()
         self.delivery.start()
+        self.stream_delivery.start()
         if self.run_schedules:
             self.scheduler.start()
         self.started_in = time.perf_counter() - started
@@ -137,6 +147,8 @@ class LocalStack:
             self.scheduler.stop()
         if getattr(self, "delivery", None):
             self.delivery.stop()
+        if getattr(self, "stream_delivery", None):
+            self.stream_delivery.stop()
         if self._http is not None:
             self._http.shutdown()
             self._http.server_close()
@@ -232,6 +244,17 @@ class LocalStack:
                     "report_batch_item_failures": s.report_batch_item_failures,
                 }
                 for s in self.delivery.sources
+            ],
+            "stream_sources": [
+                {
+                    "event": s.event,
+                    "function": s.function,
+                    "table": s.table,
+                    "batch_size": s.batch_size,
+                    "window_seconds": s.window_seconds,
+                    "batches": self.stream_delivery.stats[s.event].batches,
+                }
+                for s in self.stream_delivery.sources
             ],
             "functions": sorted(self.runtime.functions),
         }

@@ -16,7 +16,8 @@ Most bodies hold no relative reference, and parsing costs about 50 ns a byte, so
 lower-cased text decides first: unless ``href`` or ``src`` occurs somewhere not followed by
 ``=`` and an ``http(s)://`` or ``mailto:`` value, the body is returned as it is. A URL attribute
 always contains one of those names (attribute names are ASCII, case-insensitive, and never hold
-character references), so the scan can only err towards parsing.
+character references), so the scan can only err towards parsing. When every occurrence is
+followed by such a value exactly as nh3 writes it (``href="https://``), counting them decides.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ LINK_REL = "noopener noreferrer nofollow"
 
 # What follows a URL attribute's name when it plainly holds an absolute http(s) or mailto URL.
 _ABSOLUTE_VALUE = re.compile(r"\s*=\s*[\"']?(?:https?://|mailto:)")
+# The same, as nh3 serializes it: counted (in C) before anything is matched one by one.
+_ABSOLUTE_AS_WRITTEN = ('="https://', '="http://', '="mailto:')
 
 
 def absolute_links(html: str, base_url: str) -> str:
@@ -43,12 +46,22 @@ def absolute_links(html: str, base_url: str) -> str:
 
 def _may_be_relative(html: str) -> bool:
     lowered = html.lower()
-    for name in ("href", "src"):
-        found = lowered.find(name)
-        while found != -1:
-            if not _ABSOLUTE_VALUE.match(lowered, found + len(name)):
-                return True
-            found = lowered.find(name, found + 1)
+    return any(_relative_after(lowered, name) for name in ("href", "src"))
+
+
+def _relative_after(lowered: str, name: str) -> bool:
+    left = lowered.count(name)
+    for written in _ABSOLUTE_AS_WRITTEN:
+        if not left:
+            break
+        left -= lowered.count(name + written)
+    if not left:
+        return False  # each one is followed by an absolute URL as nh3 writes it: most bodies
+    found = lowered.find(name)
+    while found != -1:
+        if not _ABSOLUTE_VALUE.match(lowered, found + len(name)):
+            return True
+        found = lowered.find(name, found + 1)
     return False
 
 

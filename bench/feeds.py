@@ -71,13 +71,18 @@ def _articles(count: int):
 
 
 def ours(articles, site_url: str) -> bytes:
-    from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, render_entry
+    from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, RenderedEntry
     from syndicate.feeds.entries import build_entry
 
-    # Every entry in every format (render_entry), as a render does the first time it meets them.
-    entries = tuple(render_entry(build_entry(article, site_url), f"{site_url}/tags") for article in articles)
-    document = FeedDocument(title="Syndicate", description="Every article", home_url=site_url, entries=entries)
-    return FORMATS[0].render(document, FeedLinks(f"{site_url}/feeds/rss.xml"))
+    # Each entry's RSS fragment, as a render makes it the first time it meets the article (it
+    # makes the Atom and JSON Feed ones too: documents.render_entry), then the document around them.
+    rss, tag_domain = FORMATS[0], f"{site_url}/tags"
+    entries = []
+    for article in articles:
+        entry = build_entry(article, site_url)
+        entries.append(RenderedEntry(entry, (rss.entry(entry, tag_domain),), 0))
+    document = FeedDocument(title="Syndicate", description="Every article", home_url=site_url, entries=tuple(entries))
+    return rss.render(document, FeedLinks(f"{site_url}/feeds/rss.xml"))
 
 
 def theirs(articles, site_url: str) -> bytes:

@@ -169,11 +169,11 @@ def bodies(draw: st.DrawFn) -> str:
 
 
 @given(bodies(), st.sampled_from([PAGE, CANONICAL, "http://plain.example/a/b?c#d"]))
-def test_the_scan_skips_a_body_only_when_the_parse_would_leave_it_unchanged(raw, base):
-    for body in (stored_body(raw), raw):  # as stored, and as if stored without the sanitizer
-        resolved = resolve_all(body, base)
-        if absolute_links(body, base) is body:
-            assert resolved == stored_body(body)
+def test_the_scan_skips_a_stored_body_only_when_the_parse_would_leave_it_unchanged(raw, base):
+    body = stored_body(raw)
+
+    if absolute_links(body, base) is body:
+        assert resolve_all(body, base) == body
 
 
 SCHEME = re.compile(r"^(https?|mailto):", re.IGNORECASE)  # RFC 3986: with a scheme, a URI is not relative

@@ -12,12 +12,13 @@ URL parser, as a browser does: entities decoded first, then ``../``, ``?query``,
 checked against ``rendering.URL_SCHEMES`` as at ingest, so ``javascript:`` however spelled is
 still refused.
 
-Most bodies hold no relative reference, and parsing costs about 50 ns a byte, so a scan of the
-lower-cased text decides first: unless ``href`` or ``src`` occurs somewhere not followed by
-``=`` and an ``http(s)://`` or ``mailto:`` value, the body is returned as it is. A URL attribute
-always contains one of those names (attribute names are ASCII, case-insensitive, and never hold
-character references), so the scan can only err towards parsing. When every occurrence is
-followed by such a value exactly as nh3 writes it (``href="https://``), counting them decides.
+Most bodies hold no relative reference, and parsing costs about 50 ns a byte, so a scan decides
+first. The body is what ``rendering.sanitize_html`` wrote, and html5ever serializes every
+attribute as its lower-case name, ``="``, the value (``"`` escaped) and ``"``. So a URL attribute
+whose value is not plainly an absolute ``http(s)://`` or ``mailto:`` URL shows as ``href="`` or
+``src="`` followed by anything else; a body without that has nothing to resolve and is returned
+as it is. The scan can only err towards parsing (the same characters in a text, an upper-case
+scheme), which costs only the parse.
 """
 
 from __future__ import annotations
@@ -31,38 +32,16 @@ from syndicate.articles.rendering import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_S
 # The rel ``rendering.sanitize_html`` gives links: re-parsing replaces it with this one.
 LINK_REL = "noopener noreferrer nofollow"
 
-# What follows a URL attribute's name when it plainly holds an absolute http(s) or mailto URL.
-_ABSOLUTE_VALUE = re.compile(r"\s*=\s*[\"']?(?:https?://|mailto:)")
-# The same, as nh3 serializes it: counted (in C) before anything is matched one by one.
-_ABSOLUTE_AS_WRITTEN = ('="https://', '="http://', '="mailto:')
+# A URL attribute as html5ever writes it, unless its value plainly is an absolute URL.
+_MAYBE_RELATIVE = (re.compile(r'href="(?!https?://|mailto:)'), re.compile(r'src="(?!https?://|mailto:)'))
 
 
 def absolute_links(html: str, base_url: str) -> str:
-    """``html`` (sanitized) with every relative ``href`` and ``src`` resolved against ``base_url``."""
-    if not _may_be_relative(html):
+    """``html`` (as ``rendering.sanitize_html`` wrote it) with every relative ``href`` and ``src``
+    resolved against ``base_url``."""
+    if not any(pattern.search(html) for pattern in _MAYBE_RELATIVE):
         return html
     return resolve_all(html, base_url)
-
-
-def _may_be_relative(html: str) -> bool:
-    lowered = html.lower()
-    return any(_relative_after(lowered, name) for name in ("href", "src"))
-
-
-def _relative_after(lowered: str, name: str) -> bool:
-    left = lowered.count(name)
-    for written in _ABSOLUTE_AS_WRITTEN:
-        if not left:
-            break
-        left -= lowered.count(name + written)
-    if not left:
-        return False  # each one is followed by an absolute URL as nh3 writes it: most bodies
-    found = lowered.find(name)
-    while found != -1:
-        if not _ABSOLUTE_VALUE.match(lowered, found + len(name)):
-            return True
-        found = lowered.find(name, found + 1)
-    return False
 
 
 def resolve_all(html: str, base_url: str) -> str:

@@ -14,8 +14,9 @@ One at a time
 Writes only on change
     Each document's *fingerprint* (renderer version, settings, links and the (id, version) of
     every article in it) is kept in the state (``state``): an unchanged feed costs its Query and
-    nothing else (no body read, no rendering). A changed one is rendered; an object is put only
-    when the SHA-256 of its bytes differs from the one recorded when it was last written.
+    nothing else (no body read, no rendering). A changed one is assembled from its entries'
+    fragments, each rendered once per article version and kept (``entry_cache``); an object is
+    put only when the SHA-256 of its bytes differs from the one recorded when it was last written.
 
 Withdrawals
     An article that leaves a feed (retracted, unpublished, re-dated, moved out of a category)

@@ -60,12 +60,17 @@ def _create_tables(
         spec = {key: props[key] for key in _TABLE_KEYS if key in props}
         if spec.get("BillingMode") != "PAY_PER_REQUEST":
             spec["ProvisionedThroughput"] = {"ReadCapacityUnits": 5, "WriteCapacityUnits": 5}
-        dynamodb.create_table(TableName=name, **spec)
+        stream = props.get("StreamSpecification")
+        if stream:  # CloudFormation states the view type; the API also wants it enabled
+            spec["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": stream["StreamViewType"]}
+        created = dynamodb.create_table(TableName=name, **spec)["TableDescription"]
         ttl = props.get("TimeToLiveSpecification")
         if ttl:
             dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
         resolver.names[logical_id] = name
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:dynamodb:{region}:123456789012:table/{name}"
+        if "LatestStreamArn" in created:
+            resolver.attributes[(logical_id, "StreamArn")] = created["LatestStreamArn"]
 
 
 def _create_buckets(

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from email.utils import format_datetime
 
 import feedparser
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from syndicate.articles.rendering import render_body
-from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, rfc822
-from syndicate.feeds.entries import build_entry, xml_text
+from syndicate.clock import isoformat
+from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, render_entry, rfc822
+from syndicate.feeds.entries import Entry, build_entry, xml_text
 from tests.support.feeds import article
 
 NAUGHTY = [
@@ -62,14 +67,20 @@ def hostile_article(text: str, number: int):
     )
 
 
+def document_of(*entries: Entry) -> FeedDocument:
+    rendered = tuple(render_entry(entry, "https://site.example/tags") for entry in entries)
+    return FeedDocument(title="Syndicate", description="x", home_url="https://site.example", entries=rendered)
+
+
 def hostile_document() -> FeedDocument:
-    entries = tuple(build_entry(hostile_article(text, n), "https://site.example") for n, text in enumerate(NAUGHTY))
-    return FeedDocument(title="Syndicate", description="x", home_url="https://site.example", entries=entries)
+    return document_of(
+        *(build_entry(hostile_article(text, n), "https://site.example") for n, text in enumerate(NAUGHTY))
+    )
 
 
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if f.name != "json"], ids=lambda f: f.name)
 def test_naughty_strings_give_well_formed_xml(fmt):
-    body = fmt.render(hostile_document(), FeedLinks("https://site.example/feeds/x"), "https://site.example/tags")
+    body = fmt.render(hostile_document(), FeedLinks("https://site.example/feeds/x"))
 
     ET.fromstring(body)  # raises on anything not well-formed
     parsed = feedparser.parse(body)
@@ -78,9 +89,7 @@ def test_naughty_strings_give_well_formed_xml(fmt):
 
 
 def test_naughty_strings_give_valid_json_feed():
-    body = FORMATS[2].render(
-        hostile_document(), FeedLinks("https://site.example/feeds/feed.json"), "https://site.example/tags"
-    )
+    body = FORMATS[2].render(hostile_document(), FeedLinks("https://site.example/feeds/feed.json"))
 
     document = json.loads(body.decode("utf-8"))
     assert len(document["items"]) == len(NAUGHTY)
@@ -88,7 +97,7 @@ def test_naughty_strings_give_valid_json_feed():
 
 @pytest.mark.parametrize("fmt", FORMATS, ids=lambda f: f.name)
 def test_no_script_survives_in_any_content(fmt):
-    body = fmt.render(hostile_document(), FeedLinks("https://site.example/feeds/x"), "https://site.example/tags")
+    body = fmt.render(hostile_document(), FeedLinks("https://site.example/feeds/x"))
 
     if fmt.name == "json":
         contents = [item["content_html"] for item in json.loads(body)["items"]]
@@ -102,9 +111,9 @@ def test_no_script_survives_in_any_content(fmt):
 
 def test_titles_are_text_never_markup():
     entry = build_entry(article(1, title="<b>Bold</b> & <i>claims</i>"), "https://site.example")
-    document = FeedDocument(title="Syndicate", description="x", home_url="https://site.example", entries=(entry,))
+    document = document_of(entry)
 
-    atom = feedparser.parse(FORMATS[1].render(document, FeedLinks("https://s/x"), "https://s/tags"))
+    atom = feedparser.parse(FORMATS[1].render(document, FeedLinks("https://s/x")))
 
     assert atom.entries[0].title == "<b>Bold</b> & <i>claims</i>"
     assert atom.entries[0].title_detail.type == "text/plain"
@@ -116,6 +125,11 @@ def test_forbidden_xml_characters_are_removed_and_the_rest_kept():
 
 def test_rfc822_dates_have_four_digit_years_and_no_locale():
     assert rfc822("2025-12-17T09:00:00Z") == "Wed, 17 Dec 2025 09:00:00 GMT"
+
+
+@given(st.datetimes(min_value=datetime(1000, 1, 1), timezones=st.just(UTC)))
+def test_rfc822_dates_are_what_the_email_library_writes(moment):
+    assert rfc822(isoformat(moment)) == format_datetime(moment.replace(microsecond=0), usegmt=True)
 
 
 def test_rfc822_dates_refuse_a_moment_that_is_not_utc():
@@ -131,18 +145,18 @@ def test_a_forbidden_character_is_removed_from_single_line_text(forbidden):
 def test_rss_body_holding_a_cdata_end_reads_back_unchanged():
     body = '<p title="]]>">a ]]> b ]]]]> c <![CDATA[ d ]]&gt; &amp; é</p>'
     entry = build_entry(article(1, body_html=body), "https://site.example")
-    document = FeedDocument(title="Syndicate", description="x", home_url="https://site.example", entries=(entry,))
+    document = document_of(entry)
 
-    rss = FORMATS[0].render(document, FeedLinks("https://s/rss.xml"), "https://s/tags")
+    rss = FORMATS[0].render(document, FeedLinks("https://s/rss.xml"))
 
     assert ET.fromstring(rss).findtext("channel/item/{http://purl.org/rss/1.0/modules/content/}encoded") == body
 
 
 def test_an_empty_feed_is_still_a_valid_feed():
-    document = FeedDocument(title="Syndicate", description="x", home_url="https://site.example", entries=())
+    document = document_of()
 
     for fmt in FORMATS:
-        body = fmt.render(document, FeedLinks("https://site.example/feeds/x"), "https://site.example/tags")
+        body = fmt.render(document, FeedLinks("https://site.example/feeds/x"))
         if fmt.name == "json":
             assert json.loads(body)["items"] == []
         else:

@@ -8,8 +8,9 @@ import feedparser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from syndicate.feeds.entries import EntryLimits
-from syndicate.feeds.entry_cache import EntryCache, Sized
+from syndicate.feeds.documents import RenderedEntry
+from syndicate.feeds.entries import EntryLimits, build_entry
+from syndicate.feeds.entry_cache import EntryCache
 from syndicate.feeds.render import FeedRenderer, RenderLimits
 from tests.support.clock import FakeClock
 from tests.support.feeds import MemorySite, MemorySource, article
@@ -100,9 +101,9 @@ def test_a_render_after_one_new_article_reads_only_its_body():
 
 def test_the_entry_cache_stays_within_its_bytes():
     cache = EntryCache(max_bytes=10_000)
-    entry = renderer(MemorySource([]), MemorySite())  # any object stands for an entry here
+    entry = build_entry(article(1, body_html=None), "https://site.example")
     for number in range(100):
-        cache.put(article(number), Sized(entry, 3000))  # type: ignore[arg-type]
+        cache.put(article(number), RenderedEntry(entry, (b"x" * 1000, b"y" * 1000, b"z" * 1000), 1001))
 
     kept = [number for number in range(100) if cache.get(article(number))]
     assert kept == [97, 98, 99]

@@ -32,6 +32,7 @@ from syndicate_dev.local.runtime import FunctionRuntime
 from syndicate_dev.local.schedules import LocalSchedule, Scheduler, local_schedules
 from syndicate_dev.local.server import LocalHttpServer
 from syndicate_dev.local.site import SiteServer, default_root_object, site_bucket
+from syndicate_dev.local.streams import StreamDelivery
 from syndicate_dev.local.terminal import Terminal
 
 API_KEY_VARIABLE = "SYNDICATE_DEV_API_KEY"
@@ -107,6 +108,8 @@ class LocalStack:
         self._stops.append(self.server.shutdown)
         self.delivery.start()
         self._stops.append(self.delivery.stop)
+        self.stream_delivery.start()
+        self._stops.append(self.stream_delivery.stop)
         if self.run_schedules:
             self.scheduler.start()
             self._stops.append(self.scheduler.stop)
@@ -127,6 +130,14 @@ class LocalStack:
         sqs = self.aws.client("sqs")
         self.delivery = QueueDelivery(
             self.template, self.resolver, self.runtime, sqs, retry_delay=self.retry_delay, say=self.terminal.say
+        )
+        self.stream_delivery = StreamDelivery(
+            self.template,
+            self.resolver,
+            self.runtime,
+            self.aws.client("dynamodbstreams"),
+            sqs,
+            retry_delay=self.retry_delay,
         )
         schedules = local_schedules(self.template, self.resolver, self.stack_name)
         self.scheduler = Scheduler(schedules, self._fire, now=self.clock)
@@ -223,6 +234,17 @@ class LocalStack:
             "site_bucket": self.site.bucket,
             "schedules": self.scheduler.describe(),
             "queue_sources": self.delivery.describe(),
+            "stream_sources": [
+                {
+                    "event": s.event,
+                    "function": s.function,
+                    "table": s.table,
+                    "batch_size": s.batch_size,
+                    "window_seconds": s.window_seconds,
+                    "batches": self.stream_delivery.stats[s.event].batches,
+                }
+                for s in self.stream_delivery.sources
+            ],
             "functions": sorted(self.runtime.functions),
             "log_dir": str(self.log_dir) if self.log_dir is not None else None,
         }

@@ -21,7 +21,7 @@ a render never reads below the watermark (the end of the newest sealed page):
 3. Seal every page that fills (a bounded number per render, so a large backlog is archived over
    several renders), advance the watermark, render the rest as the open page.
 
-Sizes are each entry's bytes in its largest format (``documents.entry_size``), known before any
+Sizes are each entry's bytes in its largest format (``documents.render_entry``), known before any
 document is rendered, so a document never goes past its size: it holds fewer entries instead.
 """
 

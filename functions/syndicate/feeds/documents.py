@@ -5,6 +5,12 @@ can never become markup, and ``&``, ``<`` or ``]]>`` anywhere give a well-formed
 sanitized body HTML goes into Atom's ``<content type="html">`` escaped, and into RSS's
 ``content:encoded`` as a CDATA section (the ``cdata`` filter, the one value that is not escaped;
 it reads back as the same text). JSON Feed is ``json.dumps`` of a dict, not a template.
+
+A document is its frame (what comes before and after the entries, ``Format.frame``) around its
+entries' fragments, and an entry's fragment in each format depends on the entry alone. So each
+entry is rendered once (``render_entry``, in every format) and reused by every document that
+holds it and by every later render while the renderer keeps it (``entry_cache``): a render after
+one new article renders one entry and a frame per document, whatever the documents hold.
 """
 
 from __future__ import annotations
@@ -13,11 +19,10 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from email.utils import format_datetime
-from functools import lru_cache
+from datetime import datetime, timedelta
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
@@ -28,6 +33,19 @@ from syndicate.feeds.entries import Entry, Image
 EPOCH = "1970-01-01T00:00:00Z"
 
 
+class RenderedEntry(NamedTuple):
+    """An entry with its fragment in every format (``FORMATS`` order), as documents hold it."""
+
+    entry: Entry
+    fragments: tuple[bytes, ...]
+    size: int  # bytes it adds to a document in its largest format (JSON Feed: with its comma)
+
+    @property
+    def weight(self) -> int:
+        """Roughly the memory it holds, for the entry cache's bound."""
+        return sum(len(fragment) for fragment in self.fragments) + len(self.entry.content_html or "")
+
+
 @dataclass(frozen=True)
 class FeedDocument:
     """One page of a feed: the subscription document or an RFC 5005 archive page."""
@@ -35,7 +53,7 @@ class FeedDocument:
     title: str
     description: str
     home_url: str
-    entries: tuple[Entry, ...]  # newest first
+    entries: tuple[RenderedEntry, ...]  # newest first
     hub_url: str | None = None
     archive: bool = False  # an archive page (fh:archive); the subscription document otherwise
     complete: bool = False  # a full archive page: it will never change again
@@ -43,7 +61,7 @@ class FeedDocument:
     @property
     def updated(self) -> str:
         """The newest change among the entries, so an unchanged feed renders to the same bytes."""
-        return max((entry.updated for entry in self.entries), default=EPOCH)
+        return max((rendered.entry.updated for rendered in self.entries), default=EPOCH)
 
 
 @dataclass(frozen=True)
@@ -59,13 +77,24 @@ def _parse(moment: str) -> datetime:
     return datetime.fromisoformat(moment.replace("Z", "+00:00"))
 
 
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def rfc822(moment: str) -> str:
     """RFC 822 date with a four-digit year, locale-independent: Wed, 17 Dec 2025 09:00:00 GMT.
 
-    ``email.utils.format_datetime`` (never ``strftime``, whose day and month names follow the
-    locale); it refuses a moment that is not UTC.
+    What ``email.utils.format_datetime(usegmt=True)`` writes, from fixed day and month names
+    (never ``strftime``, whose names follow the locale) in a third of its time: every RSS item
+    has one. A moment that is not UTC is refused.
     """
-    return format_datetime(_parse(moment), usegmt=True)
+    parsed = _parse(moment)
+    if parsed.utcoffset() != timedelta(0):
+        raise ValueError(f"an RSS date must be UTC, not {moment!r}")
+    return (
+        f"{_DAYS[parsed.weekday()]}, {parsed.day:02d} {_MONTHS[parsed.month - 1]} {parsed.year:04d} "
+        f"{parsed.hour:02d}:{parsed.minute:02d}:{parsed.second:02d} GMT"
+    )
 
 
 def as_html(text: str) -> str:
@@ -111,34 +140,36 @@ def renderer_version() -> str:
     for name in sorted(item.name for item in templates.iterdir() if item.name.endswith(".j2")):
         digest.update(name.encode())
         digest.update((templates / name).read_bytes())
-    for module in ("documents.py", "entries.py"):
-        digest.update((resources.files("syndicate.feeds") / module).read_bytes())
+    for package, module in (
+        ("syndicate.feeds", "documents.py"),
+        ("syndicate.feeds", "entries.py"),
+        ("syndicate.articles", "links.py"),
+    ):
+        digest.update((resources.files(package) / module).read_bytes())
     return digest.hexdigest()[:16]
 
 
-def rss_items(entries: tuple[Entry, ...]) -> list[tuple[Any, ...]]:
-    """The values each RSS ``<item>`` prints, in the order ``rss.xml.j2`` unpacks them.
+def rss_item(entry: Entry, tag_domain: str) -> tuple[Any, ...]:
+    """The values the ``item`` macro of ``rss.xml.j2`` takes, in its order.
 
-    Unpacked in the template's ``for``, they are plain local variables: Jinja looks up every
-    ``entry.field`` through ``Environment.getattr``, and those lookups were most of a render's time.
-    The date and the HTML form of the summary are computed here rather than by template filters;
-    escaping stays in the template (autoescape), applied to each value as it is printed.
+    As macro arguments they are plain local variables: Jinja looks up every ``entry.field``
+    through ``Environment.getattr``, and those lookups were most of a render's time. The date and
+    the HTML form of the summary are computed here rather than by template filters; escaping
+    stays in the template (autoescape), applied to each value as it is printed.
     """
-    return [
-        (
-            entry.title,
-            entry.url,
-            entry.id,
-            rfc822(entry.published),
-            as_html(entry.summary) if entry.summary else None,
-            entry.content_html,
-            [author.name for author in entry.authors],
-            entry.categories,
-            entry.tags,
-            _rss_images(entry.image),
-        )
-        for entry in entries
-    ]
+    return (
+        entry.title,
+        entry.url,
+        entry.id,
+        rfc822(entry.published),
+        as_html(entry.summary) if entry.summary else None,
+        entry.content_html,
+        [author.name for author in entry.authors],
+        entry.categories,
+        entry.tags,
+        _rss_images(entry.image),
+        tag_domain,
+    )
 
 
 def _rss_images(image: Image | None) -> tuple[tuple[Any, ...], ...]:
@@ -159,17 +190,28 @@ def _rss_images(image: Image | None) -> tuple[tuple[Any, ...], ...]:
     )
 
 
-def render_rss(feed: FeedDocument, links: FeedLinks, tag_domain: str) -> bytes:
-    template = environment().get_template("rss.xml.j2")
-    return template.render(feed=feed, items=rss_items(feed.entries), links=links, tag_domain=tag_domain).encode("utf-8")
+@cache
+def _macros(template_name: str) -> Any:
+    return environment().get_template(template_name).module
 
 
-def render_atom(feed: FeedDocument, links: FeedLinks, tag_domain: str) -> bytes:
-    template = environment().get_template("atom.xml.j2")
-    return template.render(feed=feed, links=links, tag_domain=tag_domain).encode("utf-8")
+def _xml_frame(template_name: str) -> Callable[[FeedDocument, FeedLinks], tuple[bytes, bytes]]:
+    def frame(feed: FeedDocument, links: FeedLinks) -> tuple[bytes, bytes]:
+        macros = _macros(template_name)
+        return str(macros.head(feed, links)).encode("utf-8"), str(macros.tail()).encode("utf-8")
+
+    return frame
 
 
-def render_json_feed(feed: FeedDocument, links: FeedLinks, tag_domain: str) -> bytes:
+def rss_entry(entry: Entry, tag_domain: str) -> bytes:
+    return str(_macros("rss.xml.j2").item(*rss_item(entry, tag_domain))).encode("utf-8")
+
+
+def atom_entry(entry: Entry, tag_domain: str) -> bytes:
+    return str(_macros("atom.xml.j2").entry(entry, tag_domain)).encode("utf-8")
+
+
+def json_feed_frame(feed: FeedDocument, links: FeedLinks) -> tuple[bytes, bytes]:
     document: dict[str, Any] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
@@ -185,8 +227,16 @@ def render_json_feed(feed: FeedDocument, links: FeedLinks, tag_domain: str) -> b
         document["next_url"] = links.prev_archive
     if feed.complete:
         document["expired"] = True
-    document["items"] = [_json_item(entry) for entry in feed.entries]
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    head = _json(document)
+    return head[:-1] + b',"items":[', b"]}"  # the items last, between the object's braces
+
+
+def json_feed_entry(entry: Entry, tag_domain: str) -> bytes:
+    return _json(_json_item(entry))
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _json_item(entry: Entry) -> dict[str, Any]:
@@ -223,37 +273,32 @@ class Format:
     name: str
     file_name: str
     content_type: str
-    render: Callable[[FeedDocument, FeedLinks, str], bytes]
+    index: int  # of its fragment in ``RenderedEntry.fragments``
+    entry: Callable[[Entry, str], bytes]  # one entry's fragment (entry, tag domain)
+    frame: Callable[[FeedDocument, FeedLinks], tuple[bytes, bytes]]  # what comes before and after the entries
+    separator: bytes = b""
+
+    def render(self, document: FeedDocument, links: FeedLinks) -> bytes:
+        head, tail = self.frame(document, links)
+        return head + self.separator.join(rendered.fragments[self.index] for rendered in document.entries) + tail
 
 
 FORMATS = (
-    Format("rss", "rss.xml", "application/rss+xml; charset=utf-8", render_rss),
-    Format("atom", "atom.xml", "application/atom+xml; charset=utf-8", render_atom),
-    Format("json", "feed.json", "application/feed+json; charset=utf-8", render_json_feed),
+    Format("rss", "rss.xml", "application/rss+xml; charset=utf-8", 0, rss_entry, _xml_frame("rss.xml.j2")),
+    Format("atom", "atom.xml", "application/atom+xml; charset=utf-8", 1, atom_entry, _xml_frame("atom.xml.j2")),
+    Format("json", "feed.json", "application/feed+json; charset=utf-8", 2, json_feed_entry, json_feed_frame, b","),
 )
 
 
-_MEASURE = FeedDocument(title="", description="", home_url="", entries=())
-_MEASURE_LINKS = FeedLinks(self_url="")
+def render_entry(entry: Entry, tag_domain: str) -> RenderedEntry:
+    """``entry`` rendered in every format, and the bytes it adds to a document in the largest.
 
-
-def frame_size(document: FeedDocument, links: FeedLinks, tag_domain: str) -> int:
-    """Bytes of ``document`` without its entries, in its largest format."""
-    empty = FeedDocument(**{**document.__dict__, "entries": ()})
-    return max(len(fmt.render(empty, links, tag_domain)) for fmt in FORMATS)
-
-
-def entry_size(entry: Entry, tag_domain: str) -> int:
-    """Bytes ``entry`` adds to a document, in its largest format (+1: JSON's separating comma).
-
-    A document's size is its frame plus the sizes of its entries, so pages can be cut to a size
-    before anything is rendered.
+    A document's size is its frame plus its entries' sizes, so pages can be cut to a size before
+    any document is rendered.
     """
-    one = FeedDocument(title="", description="", home_url="", entries=(entry,))
-    return 1 + max(
-        len(fmt.render(one, _MEASURE_LINKS, tag_domain)) - len(fmt.render(_MEASURE, _MEASURE_LINKS, tag_domain))
-        for fmt in FORMATS
-    )
+    fragments = tuple(fmt.entry(entry, tag_domain) for fmt in FORMATS)
+    size = max(len(fragment) + len(fmt.separator) for fmt, fragment in zip(FORMATS, fragments, strict=True))
+    return RenderedEntry(entry, fragments, size)
 
 
 def render_article_page(entry: Entry, *, page_url: str, feed_url: str, site_title: str) -> bytes:

@@ -13,6 +13,8 @@ render or raises (and the renderer leaves that article out):
   whole number, a date that is not ``syndicate.clock.isoformat``) raise ``ValueError``.
 * A body whose HTML is over ``EntryLimits.content_bytes`` is not carried: the entry carries its
   summary and a link to the article instead (``Entry.shortened``), so one entry stays small.
+* Relative links and images in the body are resolved against the entry's URL (the article's),
+  since the entry is read far from it (``syndicate.articles.links``).
 
 ``Entry``, ``Image`` and ``Author`` are immutable named tuples rather than frozen dataclasses: a
 render builds one of each per article, and a frozen dataclass pays ``object.__setattr__`` for
@@ -29,6 +31,7 @@ from typing import Any, NamedTuple
 
 from markupsafe import escape
 
+from syndicate.articles.links import absolute_links
 from syndicate.articles.model import Article, article_url
 from syndicate.clock import isoformat
 
@@ -180,11 +183,17 @@ def _content(
 ) -> tuple[str | None, bool]:
     if not isinstance(html, str) or not html:
         return None, False
-    # Each character is at most 4 bytes: most bodies are decided without encoding them.
-    if len(html) * 4 <= limits.content_bytes or len(html.encode("utf-8", "replace")) <= limits.content_bytes:
-        return xml_text(html), False
+    if _fits(html, limits):
+        resolved = absolute_links(html, url)  # longer links: measured again
+        if resolved is html or _fits(resolved, limits):
+            return xml_text(resolved), False
     lead = f"<p>{escape(summary)}</p>" if summary else ""
     return f'{lead}<p><a href="{escape(url)}">Read “{escape(title)}” in full</a></p>', True
+
+
+def _fits(html: str, limits: EntryLimits) -> bool:
+    # Each character is at most 4 bytes: most bodies are decided without encoding them.
+    return len(html) * 4 <= limits.content_bytes or len(html.encode("utf-8", "replace")) <= limits.content_bytes
 
 
 def _moment(value: object) -> str:

@@ -14,8 +14,9 @@ One at a time
 Writes only on change
     Each document's *fingerprint* (renderer version, settings, links and the (id, version) of
     every article in it) is kept in the state (``state``): an unchanged feed costs its Query and
-    nothing else (no body read, no rendering). A changed one is rendered; an object is put only
-    when the SHA-256 of its bytes differs from the one recorded when it was last written.
+    nothing else (no body read, no rendering). A changed one is assembled from its entries'
+    fragments, each rendered once per article version and kept (``entry_cache``); an object is
+    put only when the SHA-256 of its bytes differs from the one recorded when it was last written.
 
 Withdrawals
     An article that leaves a feed (retracted, unpublished, re-dated, moved out of a category)
@@ -41,9 +42,9 @@ from typing import Any, NamedTuple
 from syndicate.articles.model import Article
 from syndicate.clock import Clock, isoformat
 from syndicate.feeds import archive
-from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, entry_size, renderer_version
+from syndicate.feeds.documents import FORMATS, FeedDocument, FeedLinks, RenderedEntry, render_entry, renderer_version
 from syndicate.feeds.entries import DEFAULT_LIMITS, Entry, EntryLimits, build_entry
-from syndicate.feeds.entry_cache import EntryCache, Sized
+from syndicate.feeds.entry_cache import EntryCache
 from syndicate.feeds.fingerprints import fingerprint, sha256
 from syndicate.feeds.images import ImageFacts
 from syndicate.feeds.pages import ArticlePages
@@ -84,11 +85,11 @@ class RenderReport:
 
 class _Item(NamedTuple):
     article: Article
-    sized: Sized | None  # None: the article could not be rendered
+    rendered: RenderedEntry | None  # None: the article could not be rendered
 
     @property
     def size(self) -> int:
-        return self.sized.size if self.sized else 0
+        return self.rendered.size if self.rendered else 0
 
 
 @dataclass
@@ -256,7 +257,7 @@ class FeedRenderer:
         document = self._document(spec, items, archive=True, complete=True)
         for fmt in FORMATS:
             key = spec.archive_key(page, fmt.file_name)
-            body = fmt.render(document, self._links(spec, fmt.file_name, page, page - 1 or None), self._tag_domain)
+            body = fmt.render(document, self._links(spec, fmt.file_name, page, page - 1 or None))
             self._put(key, body, fmt.content_type, run, remember=False)
 
     def _publish(
@@ -280,10 +281,10 @@ class FeedRenderer:
         document = self._document(spec, items, archive=page is not None, complete=False)
         for fmt in FORMATS:
             key = spec.archive_key(page, fmt.file_name) if page else spec.current_key(fmt.file_name)
-            body = fmt.render(document, self._links(spec, fmt.file_name, page, prev_page), self._tag_domain)
+            body = fmt.render(document, self._links(spec, fmt.file_name, page, prev_page))
             if self._put(key, body, fmt.content_type, run) and page is None:
                 run.changed_feeds.append(self._url(key))
-        complete = all(item.sized for item in items)
+        complete = all(item.rendered for item in items)
         feed.remember(slot, fingerprint_now if complete else None)
         return complete
 
@@ -316,20 +317,20 @@ class FeedRenderer:
     # -- entries --------------------------------------------------------------------------
 
     def _item(self, article: Article, run: _Run) -> _Item:
-        """The article with its entry and size; a bad one is logged, counted and left out (``sized`` None)."""
+        """The article with its rendered entry; a bad one is logged, counted and left out (``rendered`` None)."""
         cached = self._entries.get(article)
         if cached is not None:
             return _Item(article, cached)
         if (article.id, article.version) in run.failed:
             return _Item(article, None)
-        sized = self._build(article, run)
-        if sized is None:
+        rendered = self._build(article, run)
+        if rendered is None:
             run.failed.add((article.id, article.version))
             if article.id not in run.report.skipped_articles:
                 run.report.skipped_articles.append(article.id)
-        return _Item(article, sized)
+        return _Item(article, rendered)
 
-    def _build(self, article: Article, run: _Run) -> Sized | None:
+    def _build(self, article: Article, run: _Run) -> RenderedEntry | None:
         try:
             loaded = self._source.with_body(article)
         except Exception as error:  # one article never breaks the render
@@ -339,7 +340,7 @@ class FeedRenderer:
         if entry is None:
             return None
         try:
-            sized = Sized(entry, entry_size(entry, self._tag_domain))
+            rendered = render_entry(entry, self._tag_domain)
             self._write_page(loaded, entry, run)
         except Exception as error:
             self._warn("article could not be rendered; article left out", article.id, type(error).__name__)
@@ -347,8 +348,8 @@ class FeedRenderer:
         if entry.shortened:
             run.report.shortened_entries.append(article.id)
         if complete:
-            self._entries.put(article, sized)
-        return sized
+            self._entries.put(article, rendered)
+        return rendered
 
     def _entry(self, article: Article) -> tuple[Entry | None, bool]:
         """(entry, complete): without its image's size when that cannot be found (not complete then)."""
@@ -448,13 +449,17 @@ class FeedRenderer:
         return f"{self._site_url}/{key}"
 
     def _document(self, spec: FeedSpec, items: list[_Item], *, archive: bool, complete: bool) -> FeedDocument:
-        entries = [item.sized.entry for item in items if item.sized]
+        entries = [item.rendered for item in items if item.rendered]
         return FeedDocument(
             title=spec.title,
             description=spec.description,
             home_url=self._site_url,
             # Newest first on every page, whatever order the articles came in.
-            entries=tuple(sorted(entries, key=lambda entry: (entry.published, entry.article_id), reverse=True)),
+            entries=tuple(
+                sorted(
+                    entries, key=lambda rendered: (rendered.entry.published, rendered.entry.article_id), reverse=True
+                )
+            ),
             hub_url=None if archive else self._hub_url,
             archive=archive,
             complete=complete,

@@ -82,6 +82,7 @@ def _over_http(port: int, body: bytes, requests: int) -> float:
 
 
 def _in_process(body: bytes, requests: int) -> float:
+    from syndicate_dev.local.environment import PROCESS_LOCK
     from syndicate_dev.local.stack import LocalStack
     from syndicate_dev.local.terminal import Terminal
 
@@ -94,8 +95,8 @@ def _in_process(body: bytes, requests: int) -> float:
         del event["multiValueHeaders"]["Idempotency-Key"]
         event["requestContext"]["authorizer"]["publisher_id"] = stack.dev_publisher_id
         sink = io.StringIO()
-        # The runtime's lock, as an invocation holds it: the stream poller's renders wait meanwhile.
-        with contextlib.redirect_stdout(sink), stack.runtime.lock:
+        # The process lock, as an invocation holds it: the stream poller's renders wait meanwhile.
+        with contextlib.redirect_stdout(sink), PROCESS_LOCK:
             for _ in range(5):
                 stack.invoke("ArticlesApiFunction", event)  # warm up, and the function's environment set
             handler = stack.runtime.handler("ArticlesApiFunction")

@@ -22,7 +22,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from syndicate.articles.rendering import sanitize_html
 from syndicate.feeds.entries import Entry, Image
 
 EPOCH = "1970-01-01T00:00:00Z"
@@ -98,8 +97,6 @@ def environment() -> Environment:
     env.filters["rfc822"] = rfc822
     env.filters["as_html"] = as_html
     env.filters["cdata"] = cdata
-    # nh3's output is safe HTML by construction (an allow-list of tags, attributes and URL schemes).
-    env.filters["sanitized"] = lambda html: Markup(sanitize_html(html or ""))  # noqa: S704
     return env
 
 
@@ -254,8 +251,3 @@ def entry_size(entry: Entry, tag_domain: str) -> int:
         len(fmt.render(one, _MEASURE_LINKS, tag_domain)) - len(fmt.render(_MEASURE, _MEASURE_LINKS, tag_domain))
         for fmt in FORMATS
     )
-
-
-def render_article_page(entry: Entry, *, page_url: str, feed_url: str, site_title: str) -> bytes:
-    template = environment().get_template("article.html.j2")
-    return template.render(entry=entry, page_url=page_url, feed_url=feed_url, site_title=site_title).encode("utf-8")

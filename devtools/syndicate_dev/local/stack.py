@@ -249,7 +249,7 @@ class LocalStack:
             if path.startswith("/feeds/") or ("." in last and self.site.has(path)):
                 return self.site.handle(request)
             if path == "/" and self.gateway.match(request.method, "/") is None:
-                return Reply.redirect("/_local/")
+                return self.site.handle(request) if self.site.serves_root() else Reply.redirect("/_local/")
         return self.gateway.handle(request, path)
 
 

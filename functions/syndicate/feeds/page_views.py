@@ -3,7 +3,8 @@
 Every publisher string reaches a page through ``entries.build_entry`` (XML-legal, single-line
 fields on one line, every field cut to its limit, every URL http(s)) and then through Jinja's
 autoescaping, so it is text wherever it lands: element content, an attribute, a ``<meta>``.
-The body is nh3-sanitized HTML (``sanitized`` filter). The JSON-LD goes through Jinja's
+The body is nh3-sanitized HTML (``sanitized`` filter). Characters HTML forbids but XML allows
+(C1 controls, noncharacters) are dropped from the rendered page. The JSON-LD goes through Jinja's
 ``tojson``, which escapes ``<``, ``>``, ``&`` and ``'`` as ``\\u`` sequences: no text can close
 the ``<script>`` element. A ``lang`` attribute is printed only for a well-formed BCP 47 tag.
 
@@ -33,6 +34,11 @@ SITE_LANGUAGE = "en"
 # The article contract's pattern for ``language`` (schemas/article.schema.json).
 _LANGUAGE_TAG = re.compile(
     r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+)
+# What HTML forbids in a document and XML does not (``entries.xml_text`` already removed the rest):
+# DEL and the C1 controls, and the noncharacters U+FDD0-U+FDEF and U+xFFFE/U+xFFFF of every plane.
+_NOT_HTML_CHAR = re.compile(
+    "[\x7f-\x9f\ufdd0-\ufdef" + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17)) + "]"
 )
 _FEED_FORMATS = (
     ("rss.xml", "application/rss+xml", "RSS"),
@@ -252,10 +258,14 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # tojson still escapes <, >, & and ' as \u sequences; the rest stays as written, so the
+    # characters HTML forbids are dropped from the JSON-LD as from the rest of the page.
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     # nh3's output is safe HTML by construction (an allow-list of tags, attributes and URL schemes).
     env.filters["sanitized"] = lambda html: Markup(sanitize_html(html or ""))  # noqa: S704
     return env
 
 
 def render_page(template: str, **context: Any) -> bytes:
-    return environment().get_template(template).render(**context).encode("utf-8")
+    """The page as UTF-8 without a character HTML forbids (templates have none: they come from publisher text)."""
+    return _NOT_HTML_CHAR.sub("", environment().get_template(template).render(**context)).encode("utf-8")

@@ -46,7 +46,7 @@ from syndicate.feeds.entries import DEFAULT_LIMITS, Entry, EntryLimits, build_en
 from syndicate.feeds.entry_cache import EntryCache, Sized
 from syndicate.feeds.fingerprints import fingerprint, sha256
 from syndicate.feeds.images import ImageFacts
-from syndicate.feeds.pages import LISTED, SitePages
+from syndicate.feeds.pages import LISTED, SitePages, page_renderer_version
 from syndicate.feeds.ports import ArticleSource, HubPinger, ImageProbe, RenderLease, SiteWriter, WithdrawalLog
 from syndicate.feeds.spec import FeedSpec
 from syndicate.feeds.state import FeedState, load_state
@@ -476,6 +476,7 @@ class FeedRenderer:
         return fingerprint(
             [
                 renderer_version(),
+                page_renderer_version(),  # a new page template rewrites the pages of the articles feeds show
                 self._site_url,
                 self._hub_url,
                 self._limits,

@@ -12,7 +12,8 @@ import json
 import os
 import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.skipif(chromium.MISSING is not None, reason=chromium.MI
 SEED = events.article("photo-of-the-day")
 SEED_CATEGORY = "Space/science journalism"
 SCREENSHOTS = Path(os.environ.get("SYNDICATE_SCREENSHOTS") or ARTIFACTS / "screenshots")
-MODES = {
+MODES: dict[str, dict[str, Any]] = {
     "desktop": {"width": chromium.DESKTOP[0], "height": chromium.DESKTOP[1]},
     "phone": {"width": chromium.PHONE[0], "height": chromium.PHONE[1]},
     "dark": {"width": chromium.DESKTOP[0], "height": chromium.DESKTOP[1], "dark": True},
@@ -123,7 +124,7 @@ def test_axe_finds_no_serious_or_critical_violation_on_any_page(site_pages, mode
 def test_the_axe_check_does_catch_unreadable_text():
     page = "<!doctype html><html lang=en><title>t</title><main><p style='color:#999;background:#aaa'>faint</p></main>"
     with chromium.browser() as driver:
-        driver.get("data:text/html;charset=utf-8," + urllib.request.quote(page))
+        driver.get("data:text/html;charset=utf-8," + quote(page))
 
         with pytest.raises(AssertionError, match="color-contrast"):
             chromium.assert_accessible(driver)

@@ -134,10 +134,17 @@ def test_the_axe_check_does_catch_unreadable_text():
 def test_nothing_is_wider_than_a_360_px_phone(site_pages, page):
     with chromium.browser(**MODES["phone"]) as driver:
         driver.get(site_pages[page])
+        viewport = driver.execute_script("return [window.innerWidth, document.documentElement.clientWidth]")
 
         width = driver.execute_script("return document.documentElement.scrollWidth")
+        wider = driver.execute_script(
+            "return [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
+            ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+        )
 
-    assert width <= chromium.PHONE[0]
+    assert viewport == [chromium.PHONE[0], chromium.PHONE[0]]
+    assert width <= chromium.PHONE[0], wider[:10]
 
 
 def test_dark_mode_follows_the_readers_setting(site_pages):

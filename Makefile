@@ -9,7 +9,7 @@ export SAM_CLI_TELEMETRY := 0
 # sam validate needs a region and some credentials even though it calls nothing.
 export AWS_DEFAULT_REGION ?= us-east-1
 
-.PHONY: local test lint bench clean
+.PHONY: local test lint bench screenshots clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: $(INSTALLED)
 ## bench: the benchmarks of bench/ (figures go into the README)
 bench: $(INSTALLED)
 	$(BIN)/python -m bench
+
+## screenshots: the site's pages of `make local` in headless Chromium, into docs/screenshots/ (the README shows them)
+screenshots: $(INSTALLED)
+	SYNDICATE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/test_site_browser.py -k test_screenshots -q
 
 clean:
 	rm -rf $(VENV) .aws-sam .pytest_cache

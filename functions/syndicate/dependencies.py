@@ -111,6 +111,7 @@ def feed_renderer() -> FeedRenderer:
         lease=site,
         withdrawals=WithdrawalLogTable(settings.article_storage_settings().articles_table),
         hub_url=feed.websub_hub_url,
+        api_url=feed.api_url,
         pinger=WebSubPinger(outbound),
         image_probe=HttpImageProbe(outbound),
         logger=logger,

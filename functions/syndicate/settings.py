@@ -84,6 +84,12 @@ def _http_url(text: str) -> str:
     return text
 
 
+def _form_api_url(text: str) -> str:
+    if not text.startswith(("https://", "http://")) or any(character.isspace() for character in text):
+        raise ConfigurationError(f"API_URL must be the API's http(s) base URL, not {text!r}")
+    return text
+
+
 # -- shared by several functions ----------------------------------------------------------------
 
 
@@ -117,11 +123,13 @@ class PublisherSettings(FromEnvironment):
 
 @dataclass(frozen=True)
 class FeedSettings(FromEnvironment):
-    """RenderFeedsFunction: writes the site bucket, optionally pings a WebSub hub."""
+    """RenderFeedsFunction: writes the site bucket (feeds and pages), optionally pings a WebSub hub."""
 
     site_bucket: str = setting("SITE_BUCKET")
     item_count: int = setting("FEED_ITEM_COUNT", parse=_feed_item_count)
     websub_hub_url: str | None = setting("WEBSUB_HUB_URL", optional=True, parse=_http_url)
+    # The API's public base URL: the site's subscribe forms post to {api_url}/subscriptions.
+    api_url: str = setting("API_URL", url=True, parse=_form_api_url)
 
 
 # -- subscriptions and digests ------------------------------------------------------------------
@@ -180,7 +188,7 @@ class DigestScheduleSettings(FromEnvironment):
 class DigestDeliverySettings(FromEnvironment):
     delivery_ledger_table: str = setting("DELIVERY_LEDGER_TABLE")
     digest_bucket: str = setting("DIGEST_BUCKET")
-    api_url: str = setting("API_URL", url=True)
+    api_url: str = setting("API_URL", url=True, parse=_form_api_url)
 
 
 article_storage_settings = _once(ArticleStorageSettings)

@@ -11,6 +11,7 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,45 @@ def local_stack() -> Iterator[LocalStackClient]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@dataclass
+class DemoStackProcess:
+    base_url: str
+    printed: list[str]
+
+
+@pytest.fixture(scope="session")
+def demo_stack() -> Iterator[DemoStackProcess]:
+    """``syndicate local --demo`` (what ``make local`` runs), left running once its demo is done."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port), "--demo", "--quiet"],
+        cwd=REPO,
+        env=checkout_environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    printed: list[str] = []
+    ready = threading.Event()
+
+    def copy_output() -> None:
+        for line in process.stdout:
+            printed.append(line)
+            if line.startswith("Ctrl-C stops it."):
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=copy_output, daemon=True).start()
+    if not ready.wait(180) or process.poll() is not None:
+        process.kill()
+        pytest.fail("syndicate local --demo did not start:\n" + "".join(printed[-40:]))
+    try:
+        yield DemoStackProcess(f"http://127.0.0.1:{port}", printed)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -37,7 +37,9 @@ def requests_per_render(stored: int, monkeypatch, clock) -> tuple[Counter, Count
     seed_metadata(store, articles)
     earlier = MemorySite()
     while (
-        FeedRenderer(MemorySource(articles), earlier, clock, site_url=env["SITE_URL"], item_count=ITEMS)
+        FeedRenderer(
+            MemorySource(articles), earlier, clock, site_url=env["SITE_URL"], api_url=env["API_URL"], item_count=ITEMS
+        )
         .render()
         .sealed_pages
     ):
@@ -68,5 +70,6 @@ def test_a_render_makes_as_many_requests_with_2000_stored_articles_as_with_20(aw
     assert steady == Counter({"s3:GetObject": 2, "dynamodb:Query": 4, "s3:PutObject": 2})
     # One new article: the lease (two conditional puts: the container knows the free one it left);
     # its body; 3 formats x 2 feeds, plus each feed's open page (the article pushed out of the
-    # newest 20); its article page; the state. GetObject: the state and the new body.
-    assert after_new == Counter({"s3:GetObject": 2, "dynamodb:Query": 4, "s3:PutObject": 2 + 6 + 6 + 1 + 1})
+    # newest 20); its article page; the home and category pages that list it; the state.
+    # GetObject: the state and the new body.
+    assert after_new == Counter({"s3:GetObject": 2, "dynamodb:Query": 4, "s3:PutObject": 2 + 6 + 6 + 1 + 2 + 1})

@@ -5,7 +5,8 @@ from __future__ import annotations
 import boto3
 import pytest
 
-from syndicate_dev.local.site import SiteServer, site_bucket
+from syndicate_dev import template as tpl
+from syndicate_dev.local.site import SiteServer, default_root_object, site_bucket
 from syndicate_dev.local.wire import Request
 
 
@@ -70,3 +71,21 @@ def test_the_site_bucket_is_the_one_cloudfront_fronts():
     }
 
     assert site_bucket(template) == "PublicBucket"
+
+
+def test_the_root_is_the_default_root_object_once_it_exists(aws):
+    s3 = boto3.client("s3")
+    s3.create_bucket(Bucket="site")
+    site = SiteServer(s3, "site", "index.html")
+    assert not site.serves_root()  # the local stack shows its console at / until then
+
+    s3.put_object(Bucket="site", Key="index.html", Body=b"<!doctype html>", ContentType="text/html; charset=utf-8")
+
+    assert site.serves_root()
+    reply = site.handle(Request("GET", "/"))
+    assert (reply.status, reply.body) == (200, b"<!doctype html>")
+    assert reply.header("Content-Type") == "text/html; charset=utf-8"
+
+
+def test_the_template_names_index_html_as_the_distributions_root_object():
+    assert default_root_object(tpl.load()) == "index.html"

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
+from fnmatch import fnmatch
 
 import feedparser
 import pytest
 
 from syndicate.adapters.clients import client
 from syndicate.articles.model import category_slug
+from syndicate_dev import template as tpl
 from tests.support import events
 from tests.support.stack import invoke
 
@@ -249,10 +251,19 @@ def test_category_feeds_live_under_their_slug(render, site, articles_api):
     assert len(parsed.entries) == 1
 
 
-def test_the_render_state_is_not_under_a_published_prefix(render, site, articles_api):
+def cloudfront_readable(template: dict) -> list[str]:
+    """The keys (``*`` patterns) the site bucket policy lets CloudFront read."""
+    policy = tpl.resources(template, "AWS::S3::BucketPolicy")["SiteBucketPolicy"]["PolicyDocument"]
+    (statement,) = [s for s in policy["Statement"] if s.get("Sid") == "CloudFrontReadsPublishedObjects"]
+    return [resource["Fn::Sub"].removeprefix("${SiteBucket.Arn}/") for resource in statement["Resource"]]
+
+
+def test_cloudfront_reads_every_page_and_feed_but_not_the_render_state(render, site, articles_api, stack):
     publish(articles_api, events.article("photo-of-the-day"))
 
     render()
 
-    unpublished = {key for key in site.keys() if not key.startswith(("feeds/", "articles/"))}  # noqa: SIM118 - not a mapping
+    readable = cloudfront_readable(stack.template)
+    unpublished = {key for key in site.keys() if not any(fnmatch(key, pattern) for pattern in readable)}  # noqa: SIM118 - not a mapping
     assert unpublished == {"_render/feeds-state.json", "_render/lease.json"}
+    assert {"index.html", "assets/site.css", f"categories/{SEED_SLUG}.html"} <= site.keys()

@@ -13,6 +13,7 @@ ENV = {
     "SITE_URL": "https://site.example/",
     "FEED_ITEM_COUNT": "50",
     "WEBSUB_HUB_URL": "",
+    "API_URL": "https://api.example/dev/",
 }
 
 
@@ -26,10 +27,10 @@ def env(monkeypatch):
 def test_feed_settings_come_from_the_environment(env):
     settings = FeedSettings.from_env()
 
-    assert settings == FeedSettings("site", 50, None)
+    assert settings == FeedSettings("site", 50, None, "https://api.example/dev")
 
 
-@pytest.mark.parametrize("name", ["SITE_BUCKET", "FEED_ITEM_COUNT"])
+@pytest.mark.parametrize("name", ["SITE_BUCKET", "FEED_ITEM_COUNT", "API_URL"])
 def test_a_missing_feed_setting_is_refused_at_start_up(env, name):
     env.delenv(name)
 
@@ -49,4 +50,12 @@ def test_a_hub_url_that_is_not_http_is_refused(env):
     env.setenv("WEBSUB_HUB_URL", "ftp://hub.example")
 
     with pytest.raises(ConfigurationError, match="WEBSUB_HUB_URL"):
+        FeedSettings.from_env()
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "api.example/dev", "https://api.example/a b"])
+def test_an_api_url_the_subscribe_form_cannot_post_to_is_refused(env, url):
+    env.setenv("API_URL", url)
+
+    with pytest.raises(ConfigurationError, match="API_URL"):
         FeedSettings.from_env()

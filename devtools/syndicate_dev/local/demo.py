@@ -170,6 +170,8 @@ def run(stack: LocalStack, say: Callable[[str], None] = print) -> None:
         next_second(stack)
         run_schedule(stack, "daily-digest", say)
     say("Where to look:")
+    if stack.site.serves_root():
+        say(f"  site       {stack.site_url}/")
     if stack.site.bucket:
         feeds = "  ".join(f"{stack.site_url}/feeds/{name}" for name in ("rss.xml", "atom.xml", "feed.json"))
         say(f"  feeds      {feeds}")

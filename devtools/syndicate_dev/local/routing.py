@@ -34,5 +34,5 @@ class LocalRouter:
         if path.startswith("/feeds/") or ("." in last and self.site.has(path)):
             return self.site.handle(request)
         if path == "/" and self.gateway.match(request.method, "/") is None:
-            return Reply.redirect("/_local/")
+            return self.site.handle(request) if self.site.serves_root() else Reply.redirect("/_local/")
         return None

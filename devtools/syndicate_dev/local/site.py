@@ -1,5 +1,6 @@
 """The site bucket as CloudFront serves it: GET/HEAD, the object's Content-Type and
-Cache-Control, an ETag, and 304 Not Modified for a matching If-None-Match."""
+Cache-Control, an ETag, and 304 Not Modified for a matching If-None-Match; ``/`` is the
+distribution's DefaultRootObject (the home page)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ class SiteServer:
         self.s3 = s3
         self.bucket = bucket
         self.root_object = root_object
+
+    def serves_root(self) -> bool:
+        """``/`` is the site's home page once a render has written it (the distribution's
+        DefaultRootObject); until then the local stack shows its console there."""
+        return bool(self.root_object) and self.has(f"/{self.root_object}")
 
     def has(self, path: str) -> bool:
         if not self.bucket:

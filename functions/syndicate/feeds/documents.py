@@ -27,7 +27,6 @@ from typing import Any, NamedTuple
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from syndicate.articles.rendering import sanitize_html
 from syndicate.feeds.entries import Entry, Image
 
 EPOCH = "1970-01-01T00:00:00Z"
@@ -127,8 +126,6 @@ def environment() -> Environment:
     env.filters["rfc822"] = rfc822
     env.filters["as_html"] = as_html
     env.filters["cdata"] = cdata
-    # nh3's output is safe HTML by construction (an allow-list of tags, attributes and URL schemes).
-    env.filters["sanitized"] = lambda html: Markup(sanitize_html(html or ""))  # noqa: S704
     return env
 
 
@@ -299,8 +296,3 @@ def render_entry(entry: Entry, tag_domain: str) -> RenderedEntry:
     fragments = tuple(fmt.entry(entry, tag_domain) for fmt in FORMATS)
     size = max(len(fragment) + len(fmt.separator) for fmt, fragment in zip(FORMATS, fragments, strict=True))
     return RenderedEntry(entry, fragments, size)
-
-
-def render_article_page(entry: Entry, *, page_url: str, feed_url: str, site_title: str) -> bytes:
-    template = environment().get_template("article.html.j2")
-    return template.render(entry=entry, page_url=page_url, feed_url=feed_url, site_title=site_title).encode("utf-8")

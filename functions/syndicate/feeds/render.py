@@ -47,7 +47,7 @@ from syndicate.feeds.entries import DEFAULT_LIMITS, Entry, EntryLimits, build_en
 from syndicate.feeds.entry_cache import EntryCache
 from syndicate.feeds.fingerprints import fingerprint, sha256
 from syndicate.feeds.images import ImageFacts
-from syndicate.feeds.pages import ArticlePages
+from syndicate.feeds.pages import LISTED, SitePages, page_renderer_version
 from syndicate.feeds.ports import ArticleSource, HubPinger, ImageProbe, RenderLease, SiteWriter, WithdrawalLog
 from syndicate.feeds.spec import FeedSpec
 from syndicate.feeds.state import FeedState, load_state
@@ -120,6 +120,7 @@ class FeedRenderer:
         lease: RenderLease | None = None,
         withdrawals: WithdrawalLog | None = None,
         hub_url: str | None = None,
+        api_url: str | None = None,
         pinger: HubPinger | None = None,
         image_probe: ImageProbe | None = None,
         max_sealed_pages_per_feed: int = 50,
@@ -138,7 +139,7 @@ class FeedRenderer:
         self._max_sealed = max_sealed_pages_per_feed
         self._limits = limits = limits or RenderLimits()
         self._entries = EntryCache(limits.entry_cache_bytes)
-        self._pages = ArticlePages(site, self._site_url)
+        self._pages = SitePages(site, self._site_url, api_url=api_url, listed=min(item_count, LISTED))
         self._log = logger
 
     # -- the render -----------------------------------------------------------------------
@@ -172,6 +173,7 @@ class FeedRenderer:
         self._repair_sealed_pages(specs, run)
         run.report.feeds = len(specs)
         self._forget_pages(run)
+        run.report.written.extend(self._pages.publish(specs, run.state, left_out=run.report.skipped_articles))
         self._ping(run)
         if state != stored:
             self._site.write_state(state)
@@ -187,6 +189,7 @@ class FeedRenderer:
             limit=2 * self._count - 1,
             newest_first=True,
         )
+        self._pages.listed(spec, found.articles)  # the home and category pages show the newest of these
         gate = self._fingerprint(spec, feed.sealed_through, found.cursor is not None, found.articles)
         run.shown.update((article.id, article.version) for article in found.articles)  # public, not archived
         if feed.fingerprint("found") == gate:
@@ -370,8 +373,9 @@ class FeedRenderer:
     # -- article pages --------------------------------------------------------------------
 
     def _write_page(self, article: Article, entry: Entry, run: _Run) -> None:
-        if run.state["shown"].get(article.id) != article.version:
-            run.report.written.append(self._pages.write(entry, article.body_html))
+        written = self._pages.write_article(article, entry, run.state)
+        if written:
+            run.report.written.append(written)
 
     def _forget_pages(self, run: _Run) -> None:
         """Pages of articles that left every feed and open page (and were not archived) are deleted.
@@ -382,7 +386,7 @@ class FeedRenderer:
         previous: dict[str, int] = run.state["shown"]
         for article_id in previous:
             if article_id not in run.shown and article_id not in run.sealed:
-                run.report.deleted.append(self._pages.delete(article_id))  # retracted, unpublished
+                run.report.deleted.append(self._pages.delete_article(article_id))  # retracted, unpublished
         run.state["shown"] = dict(run.shown)
 
     # -- withdrawals ----------------------------------------------------------------------
@@ -397,7 +401,7 @@ class FeedRenderer:
                 if page is not None:
                     repairs.add((key, page))
             if withdrawal.gone:
-                run.report.deleted.append(self._pages.delete(withdrawal.article_id))
+                run.report.deleted.append(self._pages.delete_article(withdrawal.article_id))
                 run.state["shown"].pop(withdrawal.article_id, None)
         run.state["repairs"] = sorted([key, page] for key, page in repairs)
 
@@ -477,6 +481,7 @@ class FeedRenderer:
         return fingerprint(
             [
                 renderer_version(),
+                page_renderer_version(),  # a new page template rewrites the pages of the articles feeds show
                 self._site_url,
                 self._hub_url,
                 self._limits,

@@ -1,0 +1,198 @@
+"""The readers' site of `make local` in real headless Chromium (selenium, Debian's chromium-driver):
+followed as a reader follows it, checked with axe-core at desktop and phone widths and in dark
+mode, parsed as strict HTML5, and photographed.
+
+The screenshots go to test-artifacts/screenshots/, or to $SYNDICATE_SCREENSHOTS (`make
+screenshots` writes the ones the README shows into docs/screenshots/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urljoin, urlsplit
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, REPO
+from tests.support import browser as chromium
+from tests.support import events
+from tests.support.html import parse_strict
+
+pytestmark = pytest.mark.skipif(chromium.MISSING is not None, reason=chromium.MISSING or "")
+
+SEED = events.article("photo-of-the-day")
+SEED_CATEGORY = "Space/science journalism"
+SCREENSHOTS = Path(os.environ.get("SYNDICATE_SCREENSHOTS") or ARTIFACTS / "screenshots")
+MODES: dict[str, dict[str, Any]] = {
+    "desktop": {"width": chromium.DESKTOP[0], "height": chromium.DESKTOP[1]},
+    "phone": {"width": chromium.PHONE[0], "height": chromium.PHONE[1]},
+    "dark": {"width": chromium.DESKTOP[0], "height": chromium.DESKTOP[1], "dark": True},
+}
+
+
+def fetch(url: str) -> tuple[int, str, bytes]:
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        return answer.status, answer.headers.get("Content-Type", ""), answer.read()
+
+
+@pytest.fixture(scope="module")
+def site_pages(demo_stack) -> dict[str, str]:
+    """The URL of each kind of page of the demo site: home, a category page, the seed's page."""
+    with chromium.browser() as driver:
+        driver.get(f"{demo_stack.base_url}/")
+        article = driver.find_element("link text", SEED["title"]).get_attribute("href")
+        category = driver.find_element("link text", SEED_CATEGORY).get_attribute("href")
+    return {"home": f"{demo_stack.base_url}/", "category": category, "article": article}
+
+
+def seed_sections() -> tuple[list[str], list[str]]:
+    blocks = [block.strip() for block in SEED["body"].split("\n\n") if block.strip()]
+    return [b[3:] for b in blocks if b.startswith("## ")], [b for b in blocks if not b.startswith("#")]
+
+
+def test_a_reader_opens_the_home_page_follows_the_seed_article_and_then_its_category(demo_stack):
+    with chromium.browser() as driver:
+        driver.get(f"{demo_stack.base_url}/")
+        assert driver.find_element("css selector", "h1").text == "Latest articles"
+
+        driver.find_element("link text", SEED["title"]).click()
+
+        assert driver.current_url.startswith(f"{demo_stack.base_url}/articles/")
+        assert driver.find_element("css selector", "article h1").text == SEED["title"]
+        figure = driver.find_element("css selector", "article figure")
+        image = figure.find_element("css selector", "img")
+        assert (image.get_attribute("src"), image.get_attribute("alt")) == (SEED["image"]["url"], SEED["image"]["alt"])
+        caption = figure.find_element("css selector", "figcaption").text
+        assert SEED["image"]["caption"] in caption and SEED["image"]["credit"] in caption
+        headings, paragraphs = seed_sections()
+        assert [h.text for h in driver.find_elements("css selector", ".prose h2")] == headings
+        assert [p.text for p in driver.find_elements("css selector", ".prose p")] == paragraphs
+        assert len(headings) == 6
+
+        driver.find_element("css selector", "article header .meta a").click()
+
+        assert driver.find_element("css selector", "h1").text == SEED_CATEGORY
+        assert SEED["title"] in [a.text for a in driver.find_elements("css selector", ".card h2 a")]
+        ticked = driver.find_elements("css selector", "form.subscribe input[name=categories]:checked")
+        assert [box.get_attribute("value") for box in ticked] == [SEED_CATEGORY]
+
+
+def test_every_link_to_the_site_on_its_pages_works_when_followed(demo_stack, site_pages):
+    site = urlsplit(demo_stack.base_url).netloc
+    links: set[str] = set()
+    for url in site_pages.values():
+        dom = parse_strict(fetch(url)[2])
+        for element in dom.iter():
+            for name in ("href", "src"):
+                target = element.get(name)
+                if target and urlsplit(urljoin(url, target)).netloc == site:
+                    links.add(urljoin(url, target).split("#")[0])
+
+    answers = {link: fetch(link)[:2] for link in sorted(links)}
+
+    assert all(status == 200 for status, _ in answers.values()), answers
+    kinds = {link.rsplit(".", 1)[-1] for link in answers}
+    assert {"html", "xml", "json", "css"} <= kinds  # pages, feeds and the stylesheet
+
+
+@pytest.mark.parametrize("page", ["home", "category", "article"])
+def test_every_page_is_valid_html5_served_as_html(site_pages, page):
+    status, content_type, body = fetch(site_pages[page])
+
+    assert (status, content_type) == (200, "text/html; charset=utf-8")
+    parse_strict(body)  # raises on any HTML5 parse error
+
+
+@pytest.mark.parametrize("mode", list(MODES))
+def test_axe_finds_no_serious_or_critical_violation_on_any_page(site_pages, mode):
+    summaries = []
+    with chromium.browser(**MODES[mode]) as driver:
+        for page, url in site_pages.items():
+            driver.get(url)
+            summary = chromium.assert_accessible(driver)
+            summaries.append({"page": page, "mode": mode, **summary})
+            assert "color-contrast" in summary["passes"]
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"axe-{mode}.json").write_text(json.dumps(summaries, indent=2), encoding="utf-8")
+
+
+def test_the_axe_check_does_catch_unreadable_text():
+    page = "<!doctype html><html lang=en><title>t</title><main><p style='color:#999;background:#aaa'>faint</p></main>"
+    with chromium.browser() as driver:
+        driver.get("data:text/html;charset=utf-8," + quote(page))
+
+        with pytest.raises(AssertionError, match="color-contrast"):
+            chromium.assert_accessible(driver)
+
+
+@pytest.mark.parametrize("page", ["home", "category", "article"])
+def test_nothing_is_wider_than_a_360_px_phone(site_pages, page):
+    with chromium.browser(**MODES["phone"]) as driver:
+        driver.get(site_pages[page])
+        viewport = driver.execute_script("return [window.innerWidth, document.documentElement.clientWidth]")
+
+        width = driver.execute_script("return document.documentElement.scrollWidth")
+        wider = driver.execute_script(
+            "return [...document.querySelectorAll('body *')]"
+            ".filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)"
+            ".map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"
+        )
+
+    assert viewport == [chromium.PHONE[0], chromium.PHONE[0]]
+    assert width <= chromium.PHONE[0], wider[:10]
+
+
+def test_dark_mode_follows_the_readers_setting(site_pages):
+    colours = {}
+    for mode in ("desktop", "dark"):
+        with chromium.browser(**MODES[mode]) as driver:
+            driver.get(site_pages["home"])
+            colours[mode] = driver.execute_script("return getComputedStyle(document.body).backgroundColor")
+
+    assert colours == {"desktop": "rgb(255, 255, 255)", "dark": "rgb(19, 19, 22)"}
+
+
+def test_the_keyboard_focus_is_visible(site_pages):
+    with chromium.browser() as driver:
+        driver.get(site_pages["home"])
+        body = driver.find_element("css selector", "body")
+
+        body.send_keys("\ue004")  # Tab: the skip link, shown only while focused
+        skip = driver.switch_to.active_element
+        style = driver.execute_script(
+            "const s = getComputedStyle(arguments[0]); return [s.outlineStyle, s.outlineWidth, s.width];", skip
+        )
+        label = skip.text
+
+    assert label == "Skip to content"
+    assert style[0] == "solid" and style[1] == "3px" and style[2] != "1px"
+
+
+@pytest.mark.parametrize(
+    ("name", "page", "mode"),
+    [
+        ("home", "home", "desktop"),
+        ("home-phone", "home", "phone"),
+        ("article", "article", "desktop"),
+        ("article-phone", "article", "phone"),
+    ],
+)
+def test_screenshots(site_pages, name, page, mode):
+    with chromium.browser(**MODES[mode]) as driver:
+        driver.get(site_pages[page])
+        shot = chromium.full_page_screenshot(driver, SCREENSHOTS / f"{name}.png")
+
+    assert shot.stat().st_size > 10_000
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_screenshots_the_readme_shows_are_committed():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for name in ("home", "home-phone", "article", "article-phone"):
+        assert f"docs/screenshots/{name}.png" in readme
+        assert (REPO / "docs" / "screenshots" / f"{name}.png").is_file()

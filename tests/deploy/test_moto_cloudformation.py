@@ -152,13 +152,17 @@ def test_every_function_has_its_log_group_with_retention(deployed):
         assert group and group.get("retentionInDays"), logical_id
 
 
-def test_queue_consumers_are_mapped_to_their_queues(deployed):
+def test_event_sources_are_mapped_to_their_queues_and_streams(deployed):
     awslambda = boto3.client("lambda", region_name=REGION)
     for logical_id, resource in of_type(deployed, "AWS::Lambda::EventSourceMapping").items():
         mapping = awslambda.get_event_source_mapping(UUID=physical(deployed, logical_id))
-        queue = physical(deployed, resource["Properties"]["EventSourceArn"]["Fn::GetAtt"][0]).rsplit("/", 1)[-1]
+        source, attribute = resource["Properties"]["EventSourceArn"]["Fn::GetAtt"]
+        name = physical(deployed, source).rsplit("/", 1)[-1]
 
-        assert mapping["EventSourceArn"].endswith(f":{queue}"), logical_id
+        if attribute == "StreamArn":  # a table's stream: arn:...:table/{name}/stream/{label}
+            assert f":table/{name}/stream/" in mapping["EventSourceArn"], logical_id
+        else:
+            assert mapping["EventSourceArn"].endswith(f":{name}"), logical_id
         assert mapping["BatchSize"] == resource["Properties"]["BatchSize"], logical_id
 
 

@@ -72,9 +72,10 @@ class MailingWorld:
         return self.follow(link, "POST", form="")
 
     def subscribed(self, email: str, cadence: str = "daily", categories: list[str] | None = None) -> None:
-        """Subscribe and confirm from the mail, as a reader would."""
+        """Subscribe and confirm from the mail, as a reader would; the welcome email goes out."""
         assert self.subscribe(email, cadence, categories).status == 202
         assert self.confirm(email).status == 200
+        self.deliver_sign_ups()
 
     def token_for(self, email: str, purpose: str) -> str:
         """A genuine link token, as the functions would sign it."""

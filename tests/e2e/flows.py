@@ -68,6 +68,8 @@ def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> 
         "POST", link, raw_body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}, key=None
     )
     assert confirmed.status == 200 and "You are subscribed" in confirmed.body, confirmed.body
+    welcome = wait_for_email(local_stack, address, count=2)  # queued too: let it arrive before what follows
+    assert len(welcome) == 2, [m["subject"] for m in welcome]
     next_second(local_stack)
 
 

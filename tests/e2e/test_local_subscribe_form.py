@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email import message_from_string, policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
@@ -65,10 +66,20 @@ def advance_clock(local_stack, seconds: int) -> None:
     assert local_stack.console("POST", "/clock", body={"advance_seconds": seconds}).status == 200
 
 
+def press(driver, selector: str = "form button[type=submit]") -> None:
+    """Press a form's button and wait until the browser has left the page for the answer."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    page = driver.find_element("tag name", "html")
+    driver.find_element("css selector", selector).click()
+    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+
+
 def fill_and_send(driver, address: str) -> None:
     driver.find_element("css selector", "input[name=email]").send_keys(address)
     driver.find_element("css selector", "input[name=cadence][value=weekly]").click()
-    driver.find_element("css selector", "form button[type=submit]").click()
+    press(driver)
 
 
 def confirm_in_the_browser(driver, local_stack, address: str) -> dict:
@@ -76,7 +87,7 @@ def confirm_in_the_browser(driver, local_stack, address: str) -> dict:
     (confirmation,) = flows.wait_for_email(local_stack, address)
     driver.get(flows.links(confirmation, "/subscriptions/confirm")[0])
     assert driver.find_element("tag name", "h1").text == "Confirm your subscription"
-    driver.find_element("css selector", "form button[type=submit]").click()
+    press(driver)
     assert driver.find_element("tag name", "h1").text == "You are subscribed"
     emails = flows.wait_for_email(local_stack, address, count=2)
     assert [m["subject"] for m in emails] == ["Confirm your subscription to Syndicate", WELCOME]
@@ -120,41 +131,38 @@ def test_a_reader_subscribes_from_the_readme_snippet_on_a_page_of_another_origin
         confirm_in_the_browser(driver, local_stack, reader)
 
 
-def subscription_pages(local_stack) -> Iterator[tuple[str, object]]:
+def subscription_pages(local_stack) -> Iterator[tuple[str, Any]]:
     """Each page a reader meets, opened in turn in a JavaScript-capable browser (axe needs it)."""
     reader = flows.new_reader()
     api = local_stack.api_url
 
-    def visit(driver, name: str) -> tuple[str, object]:
-        return name, driver
-
     with chromium() as driver:
         driver.get(f"{api}/subscriptions/new")
-        yield visit(driver, "subscribe")
+        yield "subscribe", driver
         fill_and_send(driver, "someone@localhost")  # the browser takes it, the contract does not
         assert driver.find_element("tag name", "h1").text == "Subscribe: check the form"
-        yield visit(driver, "subscribe-mistake")
+        yield "subscribe-mistake", driver
         driver.get(f"{api}/subscriptions/new")
         advance_clock(local_stack, 3)
         fill_and_send(driver, reader)
-        yield visit(driver, "check-inbox")
+        yield "check-inbox", driver
         (confirmation,) = flows.wait_for_email(local_stack, reader)
         link = flows.links(confirmation, "/subscriptions/confirm")[0]
         driver.get(link)
-        yield visit(driver, "confirm")
-        driver.find_element("css selector", "form button[type=submit]").click()
-        yield visit(driver, "subscribed")
+        yield "confirm", driver
+        press(driver)
+        yield "subscribed", driver
         welcome = flows.wait_for_email(local_stack, reader, count=2)[1]
         driver.get(f"{local_stack.base_url}/_local/outbox/{welcome['id']}.html")
-        yield visit(driver, "welcome-email")
+        yield "welcome-email", driver
         driver.get(flows.links(welcome, "/subscriptions/preferences")[0])
-        yield visit(driver, "preferences")
+        yield "preferences", driver
         driver.get(flows.links(welcome, "/subscriptions/unsubscribe")[0])
-        yield visit(driver, "unsubscribe")
-        driver.find_element("css selector", "form button[type=submit]").click()
-        yield visit(driver, "unsubscribed")
+        yield "unsubscribe", driver
+        press(driver)
+        yield "unsubscribed", driver
         driver.get(link.replace("token=", "token=forged"))
-        yield visit(driver, "link-refused")
+        yield "link-refused", driver
 
 
 @pytest.mark.parametrize(

@@ -32,9 +32,14 @@ if TYPE_CHECKING:
     from syndicate.feeds.render import FeedRenderer
     from syndicate.mailing.message import SenderProfile
     from syndicate.mailing.tokens import TokenSigner
+    from syndicate.origins import TrustedOrigins
     from syndicate.publishers.keys import PublisherDirectory
     from syndicate.subscriptions.confirmation import ConfirmationService
+    from syndicate.subscriptions.forms import SignUpForms
+    from syndicate.subscriptions.pages import PageFrame
     from syndicate.subscriptions.service import SubscriptionService
+    from syndicate.subscriptions.stamps import FormStamps
+    from syndicate.subscriptions.welcome import WelcomeService
     from syndicate.teardown.service import BucketTeardown
 
 
@@ -164,17 +169,47 @@ def sender_name() -> str:
 
 
 @cache
-def sign_up_queue() -> QueueWriter:
+def confirmation_queue() -> QueueWriter:
     queue_url = settings.sign_up_queue_settings().confirmation_queue_url
     from syndicate.adapters.queues import QueueWriter
 
     return QueueWriter(queue_url)
 
 
+def form_stamps() -> FormStamps:
+    from syndicate.subscriptions.stamps import FormStamps
+
+    return FormStamps(token_secret())
+
+
 def subscription_service() -> SubscriptionService:
     from syndicate.subscriptions.service import SubscriptionService
 
-    return SubscriptionService(subscriber_store(), token_signer(), sign_up_queue(), clock())
+    return SubscriptionService(subscriber_store(), token_signer(), confirmation_queue(), clock(), form_stamps())
+
+
+def sign_up_forms() -> SignUpForms:
+    from syndicate.subscriptions.forms import SignUpForms
+
+    return SignUpForms(article_store(), form_stamps(), clock())
+
+
+def subscription_api_url() -> str:
+    return settings.subscription_page_settings().api_url
+
+
+def trusted_origins() -> TrustedOrigins:
+    """The site's own origin and those of the AllowedOrigins parameter."""
+    allowed, site_url = settings.subscription_page_settings().allowed_origins or (), settings.site_settings().site_url
+    from syndicate.origins import TrustedOrigins
+
+    return TrustedOrigins((site_url, *allowed))
+
+
+def page_frame() -> PageFrame:
+    from syndicate.subscriptions.pages import PageFrame
+
+    return PageFrame(sender_name(), settings.site_settings().site_url)
 
 
 def confirmation_service() -> ConfirmationService:
@@ -193,6 +228,23 @@ def confirmation_service() -> ConfirmationService:
         clock(),
         id_secret=token_secret(),
         hourly_budget=confirmation.hourly_budget,
+    )
+
+
+def welcome_service() -> WelcomeService:
+    api_url, site_url = settings.confirmation_settings().api_url, settings.site_settings().site_url
+    from syndicate.mailing.links import SubscriptionLinks
+    from syndicate.subscriptions.welcome import WelcomeService
+
+    return WelcomeService(
+        subscriber_store(),
+        article_store(),
+        mail_transport(),
+        sender_profile(),
+        token_signer(),
+        SubscriptionLinks(api_url),
+        clock(),
+        site_url=site_url,
     )
 
 
@@ -264,7 +316,7 @@ FACTORIES = (
     subscriber_store,
     mail_transport,
     sender_profile,
-    sign_up_queue,
+    confirmation_queue,
     digest_scheduler,
     digest_delivery,
 )

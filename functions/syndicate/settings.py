@@ -78,6 +78,19 @@ def _hourly_budget(text: str) -> int:
     return int(text)
 
 
+def _origins(text: str) -> tuple[str, ...]:
+    from syndicate.origins import origin_of
+
+    origins = tuple(part.strip() for part in text.split(",") if part.strip())
+    wrong = [origin for origin in origins if origin_of(origin) != origin.lower()]
+    if wrong:
+        raise ConfigurationError(
+            f"ALLOWED_ORIGINS must be comma-separated origins such as https://blog.example.com "
+            f"(scheme and host, no path), not {', '.join(map(repr, wrong))}"
+        )
+    return origins
+
+
 def _http_url(text: str) -> str:
     if not text.startswith(("https://", "http://")):
         raise ConfigurationError(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {text!r}")
@@ -171,6 +184,15 @@ class SignUpQueueSettings(FromEnvironment):
 
 
 @dataclass(frozen=True)
+class SubscriptionPageSettings(FromEnvironment):
+    """SubscriptionsApiFunction: the API's public base URL (forms post there, its redirects lead
+    there), and the other sites whose pages may send readers back (return_to) or call it (CORS)."""
+
+    api_url: str = setting("API_URL", url=True)
+    allowed_origins: tuple[str, ...] | None = setting("ALLOWED_ORIGINS", optional=True, parse=_origins)
+
+
+@dataclass(frozen=True)
 class ConfirmationSettings(FromEnvironment):
     """SendConfirmationsFunction: the service-wide limit, and the base URL of the links it sends."""
 
@@ -201,6 +223,7 @@ token_settings = _once(TokenSettings)
 sender_settings = _once(SenderSettings)
 sender_name_settings = _once(SenderNameSettings)
 sign_up_queue_settings = _once(SignUpQueueSettings)
+subscription_page_settings = _once(SubscriptionPageSettings)
 confirmation_settings = _once(ConfirmationSettings)
 digest_schedule_settings = _once(DigestScheduleSettings)
 digest_delivery_settings = _once(DigestDeliverySettings)
@@ -216,6 +239,7 @@ CACHED = (
     sender_settings,
     sender_name_settings,
     sign_up_queue_settings,
+    subscription_page_settings,
     confirmation_settings,
     digest_schedule_settings,
     digest_delivery_settings,

@@ -34,6 +34,14 @@ def links(message: dict, fragment: str) -> list[str]:
     return [unescape(url) for url in re.findall(r"https?://[^\s\"'<>]+", body) if fragment in url]
 
 
+def wait_for_email(local_stack, address: str, count: int = 1) -> list[dict]:
+    """The emails to ``address`` (``count`` expected) once the queues that send them are drained."""
+    drain_queues(local_stack)
+    found = emails_to(local_stack, address)
+    assert len(found) >= count, [m["subject"] for m in found]
+    return found
+
+
 def subscribe(local_stack, address: str, cadence: str = "daily") -> None:
     """Sign up; returns once the confirmation email has been sent (from a queue or not)."""
     answer = local_stack.call(
@@ -49,6 +57,9 @@ def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> 
     confirmed = confirm(local_stack, links(confirmation, "confirm")[0])
     assert confirmed.status == 200, confirmed.body
     assert "You are subscribed" in confirmed.body, confirmed.body
+    drain_queues(local_stack)  # the welcome email is queued too: let it leave before what follows
+    welcome = emails_to(local_stack, address)
+    assert len(welcome) == 2, [m["subject"] for m in welcome]
     next_second(local_stack)
 
 

@@ -1,7 +1,7 @@
 """No trace, log line or metric holds a reader's address or a link token (issue 9, item 14).
 
 The whole mail flow runs through the handlers: sign-up, the confirmation email, its page and
-button, a digest, the preferences page and form, the unsubscribe page and one-click POST, and a
+button, the welcome email, a digest, the preferences page and form, the unsubscribe page and one-click POST, and a
 bounce. Everything the functions emit is kept: the service logger's JSON lines at DEBUG, every
 standard logging record of our code and of Powertools at DEBUG (and of anything at WARNING),
 stdout (EMF metrics, prints) and what Tracer would put in X-Ray (subsegments, annotations,
@@ -32,6 +32,7 @@ def test_the_mail_flow_leaves_no_address_or_token_in_logs_metrics_or_traces(worl
     clock.set("2025-12-17T06:00:00Z")
     world.subscribed(READER)
     confirm_token = token_of(world.confirmation_link(READER))
+    [welcome] = [m for m in world.outbox.to(READER) if str(m["Subject"]).startswith("Welcome")]
     world.subscribed(BOUNCED)
     clock.set("2025-12-17T10:00:00Z")
     world.publish()
@@ -61,6 +62,7 @@ def test_the_mail_flow_leaves_no_address_or_token_in_logs_metrics_or_traces(worl
         "confirmation token": confirm_token,
         "preferences token": token_of(preferences),
         "unsubscribe token": token_of(unsubscribe),
+        "welcome's preferences token": token_of(link_to(welcome, "/subscriptions/preferences")),
     }
     leaked = {
         name: secret for name, secret in secrets.items() if secret in emitted or secret.lower() in emitted.lower()
@@ -71,3 +73,4 @@ def test_the_mail_flow_leaves_no_address_or_token_in_logs_metrics_or_traces(worl
     assert {"## handler"} <= names and len(traces.subsegments) >= 10
     assert any(record["message"] == "digest batch delivered" for record in output.logs())
     assert output.metric("ConfirmationEmailsSent") and output.metric("SubscriptionsConfirmed")
+    assert output.metric("WelcomeEmailsSent")

@@ -121,15 +121,13 @@ def test_invalid_subscriptions_get_problem_details_for_every_field(world):
     assert world.outbox.messages() == []
 
 
-def test_a_subscription_must_be_sent_as_json(world):
+def test_a_subscription_must_be_sent_as_json_or_as_a_form(world):
     answer = world.api(
-        "POST",
-        "/subscriptions",
-        raw_body="email=reader@example.com",
-        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        "POST", "/subscriptions", raw_body="email=reader@example.com", headers={"Content-Type": "text/plain"}
     )
 
     assert answer.status == 415
+    assert answer.header("Accept") == "application/json, application/x-www-form-urlencoded"
 
 
 def test_no_confirmation_goes_to_a_suppressed_address(world):

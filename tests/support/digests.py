@@ -54,7 +54,8 @@ class MailingWorld:
         return answer
 
     def confirmation_link(self, email: str) -> str:
-        mails = self.outbox.to(email)
+        """The link of the latest confirmation mail to ``email`` (a welcome may have come since)."""
+        mails = [m for m in self.outbox.to(email) if str(m["Subject"]).startswith("Confirm your subscription")]
         assert mails, f"no confirmation mail to {email}"
         return link_to(mails[-1], "/subscriptions/confirm")
 
@@ -72,9 +73,10 @@ class MailingWorld:
         return self.follow(link, "POST", form="")
 
     def subscribed(self, email: str, cadence: str = "daily", categories: list[str] | None = None) -> None:
-        """Subscribe and confirm from the mail, as a reader would."""
+        """Subscribe and confirm from the mail, as a reader would; the welcome email goes out."""
         assert self.subscribe(email, cadence, categories).status == 202
         assert self.confirm(email).status == 200
+        self.deliver_sign_ups()
 
     def token_for(self, email: str, purpose: str) -> str:
         """A genuine link token, as the functions would sign it."""

@@ -54,14 +54,18 @@ def api_event(
     body: Any = None,
     raw_body: str | bytes | None = None,
     headers: dict[str, str] | None = None,
-    query: dict[str, str] | None = None,
+    query: dict[str, str | list[str]] | None = None,
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event built on the recorded sample for that route."""
+    """An API Gateway REST proxy event built on the recorded sample for that route (a query
+    value may be a list: the parameter repeated)."""
     sample = {
         ("POST", "/articles"): "create-article",
         ("GET", "/articles"): "list-articles",
         # subscription routes (public, no authorizer)
         ("POST", "/subscriptions"): "subscribe",
+        ("OPTIONS", "/subscriptions"): "subscribe-preflight",
+        ("GET", "/subscriptions/new"): "show-subscribe-form",
+        ("GET", "/subscriptions/check-inbox"): "show-check-inbox",
         ("GET", "/subscriptions/confirm"): "confirm-subscription",
         ("POST", "/subscriptions/confirm"): "confirm-subscription-form",
         ("GET", "/subscriptions/preferences"): "show-preferences",
@@ -96,8 +100,9 @@ def api_event(
     all_headers.update(headers or {})
     event["headers"] = all_headers
     event["multiValueHeaders"] = {k: [v] for k, v in all_headers.items()}
-    event["queryStringParameters"] = query or None
-    event["multiValueQueryStringParameters"] = {k: [v] for k, v in query.items()} if query else None
+    multi_query = {k: v if isinstance(v, list) else [v] for k, v in (query or {}).items()}
+    event["queryStringParameters"] = {k: v[-1] for k, v in multi_query.items() if v} or None
+    event["multiValueQueryStringParameters"] = multi_query or None
     if isinstance(raw_body, bytes):
         event["body"] = base64.b64encode(raw_body).decode("ascii")
         event["isBase64Encoded"] = True

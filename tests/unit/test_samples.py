@@ -62,3 +62,23 @@ def test_seed_sample_holds_every_heading_and_paragraph_of_the_seed():
         expected.append(f"## {block}" if len(block) < 100 and not block.endswith(".") else block)
     assert body_blocks == expected
     assert sum(block.startswith("## ") for block in body_blocks) == 6
+
+
+def test_the_recorded_form_post_is_a_valid_sign_up_once_read_as_a_form():
+    from urllib.parse import parse_qs
+
+    from syndicate.subscriptions.forms import sign_up_document
+
+    event = events.load("api/subscribe-form.json")
+    fields = parse_qs(event["body"], keep_blank_values=True)
+
+    assert contract.violations("subscription", sign_up_document(fields)) == []
+    assert sign_up_document(fields)["categories"] == ["Space/science journalism", "Climate"]
+
+
+def test_the_recorded_welcome_message_names_a_subscriber_and_no_address():
+    from syndicate.subscriptions.ports import WelcomeDue, queued_mail
+
+    body = json.loads(events.load("sqs/welcome.json")["Records"][0]["body"])
+
+    assert isinstance(queued_mail(body), WelcomeDue) and "@" not in json.dumps(body)

@@ -25,3 +25,25 @@ def test_the_digest_sender_refuses_to_start_without_its_ledger_table(monkeypatch
     monkeypatch.setenv("API_URL", "https://api.example/dev")
     with pytest.raises(settings.ConfigurationError, match="DELIVERY_LEDGER_TABLE"):
         settings.DigestDeliverySettings.from_env()
+
+
+def test_allowed_origins_are_read_as_a_list_and_may_be_empty(monkeypatch):
+    from syndicate import settings
+
+    monkeypatch.setenv("API_URL", "https://api.example/dev/")
+    monkeypatch.setenv("ALLOWED_ORIGINS", " https://blog.example.com, http://127.0.0.1:8080 ")
+    assert settings.SubscriptionPageSettings.from_env() == settings.SubscriptionPageSettings(
+        api_url="https://api.example/dev", allowed_origins=("https://blog.example.com", "http://127.0.0.1:8080")
+    )
+    monkeypatch.setenv("ALLOWED_ORIGINS", "")
+    assert settings.SubscriptionPageSettings.from_env().allowed_origins is None
+
+
+@pytest.mark.parametrize("value", ["https://blog.example.com/", "blog.example.com", "https://a.example/path", "*"])
+def test_an_allowed_origin_with_a_path_or_without_a_scheme_stops_the_function(monkeypatch, value):
+    from syndicate import settings
+
+    monkeypatch.setenv("API_URL", "https://api.example/dev")
+    monkeypatch.setenv("ALLOWED_ORIGINS", f"https://ok.example,{value}")
+    with pytest.raises(settings.ConfigurationError, match="ALLOWED_ORIGINS"):
+        settings.SubscriptionPageSettings.from_env()

@@ -11,6 +11,8 @@ Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
   confirming, unsubscribing and suppressing remove it.
 * digest run  ``pk=RUN#{cadence}``, ``sk={until}``: the window ``(since, until]`` a scheduled
   run covers, so a retried run reuses its window and the next run starts where it ended.
+  A confirmed subscriber's ``welcomed_for`` holds the ``confirmed_at`` whose welcome email was
+  claimed for sending (a conditional update: one welcome per confirmation).
 * confirmation counters, expired by the table's TTL (``expires_at``): per mailbox
   ``pk=MAILBOX#{mailbox id}``, ``sk=CONFIRMATIONS`` (its day, count that day, last send and the
   request that made it); for the whole service ``pk=CONFIRMATION_BUDGET``, ``sk={hour}``.
@@ -44,6 +46,7 @@ _FIELDS = (
     "unsubscribed_at",
     "suppressed_at",
     "suppression_reason",
+    "welcomed_for",
 )
 
 
@@ -188,6 +191,22 @@ class SubscriberStore:
             {":unsubscribed": UNSUBSCRIBED, ":now": now},
             names={"#status": "status"},
         )
+
+    def claim_welcome(self, subscriber_id: str, confirmed_at: str) -> bool:
+        """Mark the welcome of the confirmation made at ``confirmed_at`` as being sent; False if it
+        was claimed before, or the subscriber is no longer that confirmed reader."""
+        return self._update(
+            subscriber_id,
+            "SET welcomed_for = :confirmed",
+            "confirmed_at = :confirmed AND #status = :subscribed AND attribute_not_exists(suppressed_at) "
+            "AND (attribute_not_exists(welcomed_for) OR welcomed_for <> :confirmed)",
+            {":confirmed": confirmed_at, ":subscribed": SUBSCRIBED},
+            names={"#status": "status"},
+        )
+
+    def release_welcome(self, subscriber_id: str, confirmed_at: str) -> None:
+        """Give back a claim whose email is known not to have gone, so a retry may send it."""
+        self._update(subscriber_id, "REMOVE welcomed_for", "welcomed_for = :confirmed", {":confirmed": confirmed_at})
 
     def suppress(self, subscriber_id: str, email: str, reason: str, now: str) -> None:
         """Put the address on the suppression list (creating its record if there is none)."""

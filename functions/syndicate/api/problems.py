@@ -75,22 +75,25 @@ def status_of(error: errors.DomainError) -> tuple[int, str]:
     return _STATUS.get(type(error), (400, "bad-request"))
 
 
+def answer(error: HttpProblem | errors.DomainError) -> Response[str]:
+    """The problem+json answer to a client's mistake (what ``register`` installs, for a route
+    that must add to it, such as CORS headers)."""
+    if isinstance(error, HttpProblem):
+        return problem(error.status, error.detail, slug=error.slug, headers=error.headers)
+    if isinstance(error, errors.InvalidRequest):
+        metrics.add_metric(name="ValidationFailed", unit=MetricUnit.Count, value=1)
+        return problem(422, str(error), slug="validation-failed", violations=error.violations)
+    status, slug = status_of(error)
+    return problem(status, str(error), slug=slug)
+
+
 def register(app: ApiGatewayResolver) -> None:
     """Install the problem+json answers for every failure on a resolver."""
 
     @app.exception_handler(HttpProblem)
-    def http_problem(error: HttpProblem) -> Response[str]:
-        return problem(error.status, error.detail, slug=error.slug, headers=error.headers)
-
-    @app.exception_handler(errors.InvalidRequest)
-    def invalid(error: errors.InvalidRequest) -> Response[str]:
-        metrics.add_metric(name="ValidationFailed", unit=MetricUnit.Count, value=1)
-        return problem(422, str(error), slug="validation-failed", violations=error.violations)
-
     @app.exception_handler(errors.DomainError)
-    def domain(error: errors.DomainError) -> Response[str]:
-        status, slug = status_of(error)
-        return problem(status, str(error), slug=slug)
+    def client_mistake(error: HttpProblem | errors.DomainError) -> Response[str]:
+        return answer(error)
 
     @app.not_found
     def not_found(_: Exception) -> Response[str]:

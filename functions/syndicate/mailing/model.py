@@ -70,6 +70,8 @@ class Subscriber:
     unsubscribed_at: str | None = None
     suppressed_at: str | None = None
     suppression_reason: str | None = None
+    # The confirmation (its confirmed_at) whose welcome email was claimed for sending.
+    welcomed_for: str | None = None
 
     @property
     def suppressed(self) -> bool:

@@ -1,8 +1,18 @@
-"""The small HTML pages of the subscription links (Jinja2, autoescaped), and what they show."""
+"""The HTML pages of the subscription routes (Jinja2, autoescaped), their look, and what they show.
+
+Every page extends ``page.html.j2`` and inlines one stylesheet (``templates/pages.css``); its
+Content-Security-Policy allows that stylesheet by hash and nothing else to load or run.
+"""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from typing import Any
 
 from syndicate.mailing.model import category_slugs
@@ -12,13 +22,37 @@ from syndicate.mailing.templates import email_environment
 _PLAIN_CATEGORY = re.compile(r"[\w &/'’,()-]+")
 
 
-def page(template: str, title: str, sender_name: str, **context: Any) -> str:
+@dataclass(frozen=True)
+class PageFrame:
+    """What every page shows around its content: the site's name and home page."""
+
+    site_title: str
+    home_url: str  # without a trailing slash
+
+
+@cache
+def stylesheet() -> str:
+    return (resources.files("syndicate.subscriptions") / "templates" / "pages.css").read_text(encoding="utf-8")
+
+
+def content_security_policy(form_targets: Iterable[str] = ()) -> str:
+    """Nothing loads or runs but the inlined stylesheet; forms post to this API (and, through its
+    redirect, to ``form_targets``: the origins a ``return_to`` may lead to); no page is framed."""
+    digest = base64.b64encode(hashlib.sha256(stylesheet().encode("utf-8")).digest()).decode("ascii")
+    targets = " ".join(["'self'", *sorted(set(form_targets))])
+    return (
+        f"default-src 'none'; style-src 'sha256-{digest}'; form-action {targets}; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    )
+
+
+def page(template: str, title: str, frame: PageFrame, **context: Any) -> str:
     env = email_environment("syndicate.subscriptions")
-    return env.get_template(template).render(title=title, sender_name=sender_name, **context)
+    return env.get_template(template).render(title=title, frame=frame, stylesheet=stylesheet(), **context)
 
 
-def message_page(title: str, message: str, sender_name: str, hint: str | None = None) -> str:
-    return page("message.html.j2", title, sender_name, message=message, hint=hint)
+def message_page(title: str, message: str, frame: PageFrame, hint: str | None = None) -> str:
+    return page("message.html.j2", title, frame, message=message, hint=hint)
 
 
 def shown_categories(categories: tuple[str, ...]) -> list[str]:

@@ -1,5 +1,6 @@
 """What the subscription service needs from outside: the subscriber store, the limits kept on
-confirmation emails, and the queue sign-ups wait in for their confirmation email."""
+confirmation emails, the queue where sign-ups wait for their confirmation email and confirmations
+for their welcome email, and the public articles the subscribe page and the welcome show."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from syndicate.articles.ports import Page
 from syndicate.mailing.model import Subscriber
 
 
@@ -32,6 +34,26 @@ class SignUp:
         return cls(body["request_id"], body["email"], body["cadence"], tuple(body.get("categories") or ()))
 
 
+@dataclass(frozen=True)
+class WelcomeDue:
+    """A confirmation whose welcome email is to be sent (queued by id: no address in the queue)."""
+
+    subscriber_id: str
+    confirmed_at: str  # which confirmation: one welcome each
+
+    def as_body(self) -> dict[str, Any]:
+        return {"welcome": self.subscriber_id, "confirmed_at": self.confirmed_at}
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> WelcomeDue:
+        return cls(body["welcome"], body["confirmed_at"])
+
+
+def queued_mail(body: dict[str, Any]) -> SignUp | WelcomeDue:
+    """What a message of the confirmation queue asks for."""
+    return WelcomeDue.from_body(body) if "welcome" in body else SignUp.from_body(body)
+
+
 class SubscriberRepository(Protocol):
     def get(self, subscriber_id: str) -> Subscriber | None: ...
     def save_pending(self, subscriber: Subscriber, *, expires_at: int) -> bool:
@@ -42,6 +64,11 @@ class SubscriberRepository(Protocol):
     def confirm(self, subscriber_id: str, now: str) -> bool: ...
     def save_preferences(self, subscriber: Subscriber) -> bool: ...
     def unsubscribe(self, subscriber_id: str, now: str) -> bool: ...
+    def claim_welcome(self, subscriber_id: str, confirmed_at: str) -> bool:
+        """Claim the welcome email of that confirmation; False if claimed before or no longer due."""
+        ...
+
+    def release_welcome(self, subscriber_id: str, confirmed_at: str) -> None: ...
 
 
 class ConfirmationLimits(Protocol):
@@ -63,7 +90,18 @@ class ConfirmationLimits(Protocol):
         ...
 
 
-class SignUpQueue(Protocol):
-    """Where sign-ups wait for their confirmation email (the body of each is ``SignUp.as_body``)."""
+class ConfirmationQueue(Protocol):
+    """Where sign-ups wait for their confirmation email (``SignUp.as_body``) and confirmations for
+    their welcome email (``WelcomeDue.as_body``)."""
 
     def send_all(self, bodies: Sequence[dict[str, Any]]) -> None: ...
+
+
+class PublicArticles(Protocol):
+    """The article store's public side: the category directory and the newest public articles."""
+
+    def list_categories(self) -> list[tuple[str, str]]:
+        """(slug, display name) of every category articles were published in."""
+        ...
+
+    def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Page: ...

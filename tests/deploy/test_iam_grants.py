@@ -153,6 +153,7 @@ def _publishers_and_articles(functions: TouringFunctions, world: MailingWorld, s
 
 def _readers(world: MailingWorld, clock: FakeClock) -> None:
     clock.set("2025-12-17T06:00:00Z")
+    world.api("GET", "/subscriptions/new")  # the hosted form lists the categories to choose from
     world.subscribed("reader@example.com")
     world.subscribed("leaving@example.com")
     token = world.token_for("reader@example.com", "preferences")

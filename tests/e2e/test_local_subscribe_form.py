@@ -19,7 +19,8 @@ import pytest
 
 from tests.e2e import flows
 from tests.e2e.conftest import ARTIFACTS, REPO
-from tests.support.chromium import MISSING, assert_accessible, chromium, screenshot
+from tests.support.browser import MISSING, assert_accessible, full_page_screenshot
+from tests.support.browser import browser as chromium
 
 pytestmark = pytest.mark.skipif(MISSING is not None, reason=MISSING or "")
 SHOTS = ARTIFACTS / "subscription-pages"
@@ -70,7 +71,10 @@ def press(driver, selector: str = "form button[type=submit]") -> None:
 
     page = driver.find_element("tag name", "html")
     driver.find_element("css selector", selector).click()
-    WebDriverWait(driver, 60).until(expected_conditions.staleness_of(page))
+    wait = WebDriverWait(driver, 60)
+    wait.until(expected_conditions.staleness_of(page))
+    # The answer's document, loaded: asked any sooner, Chromium may answer about nodes of neither.
+    wait.until(lambda browser: browser.execute_script("return document.readyState") == "complete")
 
 
 def fill_and_send(driver, address: str) -> None:
@@ -128,12 +132,13 @@ def test_a_reader_subscribes_from_the_readme_snippet_on_a_page_of_another_origin
         confirm_in_the_browser(driver, local_stack, reader)
 
 
-def subscription_pages(local_stack) -> Iterator[tuple[str, Any]]:
-    """Each page a reader meets, opened in turn in a JavaScript-capable browser (axe needs it)."""
+def subscription_pages(local_stack, **screen: Any) -> Iterator[tuple[str, Any]]:
+    """Each page a reader meets, opened in turn in a JavaScript-capable browser (axe needs it) of
+    the given ``screen`` (width, height, dark)."""
     reader = flows.new_reader()
     api = local_stack.api_url
 
-    with chromium() as driver:
+    with chromium(**screen) as driver:
         driver.get(f"{api}/subscriptions/new")
         yield "subscribe", driver
         fill_and_send(driver, "someone@localhost")  # the browser takes it, the contract does not
@@ -167,17 +172,9 @@ def subscription_pages(local_stack) -> Iterator[tuple[str, Any]]:
 )
 def test_every_subscription_page_and_the_welcome_pass_axe(local_stack, width, height, dark):
     results = {}
-    for name, driver in subscription_pages(local_stack):
-        if (width, dark) != (1280, False):
-            driver.execute_cdp_cmd(
-                "Emulation.setDeviceMetricsOverride",
-                {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": True},
-            )
-            driver.execute_cdp_cmd(
-                "Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]}
-            )
+    for name, driver in subscription_pages(local_stack, width=width, height=height, dark=dark):
         results[name] = assert_accessible(driver)
-        screenshot(driver, SHOTS / f"{name}-{width}{'-dark' if dark else ''}.png")
+        full_page_screenshot(driver, SHOTS / f"{name}-{width}{'-dark' if dark else ''}.png")
         wide = driver.execute_script("return document.documentElement.scrollWidth")
         assert wide <= width, f"{name} is {wide} px wide in a {width} px viewport"
 

@@ -135,12 +135,14 @@ def test_each_console_names_its_stack_and_stage(dev, prod):
 
 
 def test_a_stack_whose_name_is_running_on_that_moto_server_is_refused_clearly(dev):
+    # Held throughout: the running stacks' pollers may invoke a function (and switch the process
+    # environment to it) at any moment otherwise.
     with PROCESS_LOCK:
         PROCESS.release(lambda owner: True)  # as outside any stack (the next invocation takes it again)
-    before = dict(os.environ)
-    twin = LocalStack("127.0.0.1", 0, moto_url=dev.description["moto_url"], terminal=Terminal.silent())
+        before = dict(os.environ)
+        twin = LocalStack("127.0.0.1", 0, moto_url=dev.description["moto_url"], terminal=Terminal.silent())
 
-    with pytest.raises(ValueError, match="already running there"):
-        twin.start()
-    assert dict(os.environ) == before  # the failed start gave the process environment back
+        with pytest.raises(ValueError, match="already running there"):
+            twin.start()
+        assert dict(os.environ) == before  # the failed start gave the process environment back
     assert dev.call("GET", "/articles").status == 200

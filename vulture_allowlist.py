@@ -6,5 +6,5 @@
 kwargs  # botocore event handlers receive the event's details as keyword arguments
 verbose  # importlinter.Contract.check(graph, verbose)
 exc  # the context manager protocol's __exit__(exc_type, exc, traceback)
-invocation  # the local runtime's after-invoke callback receives the invocation
+invocation  # the local runtime's invocation listeners receive the invocation
 format  # http.server.BaseHTTPRequestHandler.log_message(format, *args)

@@ -79,10 +79,12 @@ def policy_services(template: dict, logical_id: str) -> list[str]:
     return sorted(services)
 
 
-def sam_build(out: Path) -> Path:
+def sam_build(out: Path, only: list[str] | None = None) -> Path:
+    """The `sam build` artifact of every function (of the one function when ``only`` names one)."""
     sam = shutil.which("sam", path=str(Path(sys.executable).parent)) or shutil.which("sam") or "sam"
+    resource = only if only and len(only) == 1 else []
     subprocess.run(
-        [sam, "build", "--template", str(tpl.TEMPLATE_PATH), "--build-dir", str(out)],
+        [sam, "build", *resource, "--template", str(tpl.TEMPLATE_PATH), "--build-dir", str(out)],
         cwd=tpl.REPO,
         check=True,
         capture_output=True,
@@ -131,15 +133,19 @@ def moto_server() -> tuple[object, str, tpl.Resolver]:
     return server, endpoint, resolver
 
 
-def main(only: list[str] | None = None) -> None:
-    """Every function of the template, or only those named (``python -m bench.cold_start NAME ...``)."""
+def main(quick: bool = False, only: list[str] | None = None) -> None:
+    """Every function of the template, or only those named (``python -m bench.cold_start NAME ...``).
+    ``quick``: one function, one run of each probe, so CI can run it (the figures then mean nothing)."""
     template = tpl.load()
+    runs = 1 if quick else RUNS
+    if quick and not only:
+        only = sorted(tpl.functions(template))[:1]
     server, endpoint, resolver = moto_server()
     with tempfile.TemporaryDirectory() as scratch:
-        build = sam_build(Path(scratch) / "build")
+        build = sam_build(Path(scratch) / "build", only)
         print(
             f"{'function':28} {'ours ms':>8} {'floor ms':>8} {'boto3 ms':>8} {'ours/boto3':>10} {'floor/boto3':>11}"
-            f" {'ours/floor':>10}  (median of {RUNS}; target: ours/boto3 <= 1.3x)"
+            f" {'ours/floor':>10}  (median of {runs}; target: ours/boto3 <= 1.3x)"
         )
         for logical_id, function in sorted(tpl.functions(template).items()):
             if only and logical_id not in only:
@@ -164,7 +170,7 @@ def main(only: list[str] | None = None) -> None:
             }
             modules = measure(code, "handler", function.handler, services, env)["modules"]  # untimed
             times: dict[str, list[float]] = {"baseline": [], "libraries": [], "handler": []}
-            for _ in range(RUNS):  # interleaved, so drift on a noisy machine hits every side alike
+            for _ in range(runs):  # interleaved, so drift on a noisy machine hits every side alike
                 for mode, samples in times.items():
                     samples.append(measure(code, mode, function.handler, services, env, modules)["seconds"])
             ours, floor, base = (statistics.median(times[mode]) for mode in ("handler", "libraries", "baseline"))
@@ -176,4 +182,4 @@ def main(only: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main(only=sys.argv[1:])

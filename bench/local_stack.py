@@ -64,28 +64,29 @@ def _start_local(port: int) -> tuple[subprocess.Popen, float]:
     return process, ready
 
 
-def _over_http(port: int, body: bytes) -> float:
+def _over_http(port: int, body: bytes, requests: int) -> float:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     headers = {"Authorization": f"Bearer {KEY}", "Content-Type": "application/json"}
     for _ in range(5):  # warm up: authorizer cached, clients built
         connection.request("POST", "/dev/articles", body=body, headers=headers)
         connection.getresponse().read()
     started = time.perf_counter()
-    for _ in range(REQUESTS):
+    for _ in range(requests):
         connection.request("POST", "/dev/articles", body=body, headers=headers)
         answer = connection.getresponse()
         answer.read()
         assert answer.status == 201, answer.status
     elapsed = time.perf_counter() - started
     connection.close()
-    return REQUESTS / elapsed
+    return requests / elapsed
 
 
-def _in_process(body: bytes) -> float:
+def _in_process(body: bytes, requests: int) -> float:
     from syndicate_dev.local.stack import LocalStack
+    from syndicate_dev.local.terminal import Terminal
 
     with contextlib.redirect_stdout(io.StringIO()):
-        stack = LocalStack("127.0.0.1", 0, run_schedules=False, access_log=False).start()
+        stack = LocalStack("127.0.0.1", 0, run_schedules=False, terminal=Terminal.silent()).start()
     try:
         event = json.loads((REPO / "events" / "api" / "create-article.json").read_text(encoding="utf-8"))
         event["body"] = body.decode("utf-8")
@@ -100,34 +101,36 @@ def _in_process(body: bytes) -> float:
             from syndicate_dev.local.runtime import LocalLambdaContext
 
             started = time.perf_counter()
-            for _ in range(REQUESTS):
+            for _ in range(requests):
                 result = handler(event, LocalLambdaContext("bench", 512, 10))
                 assert result["statusCode"] == 201, result
                 sink.seek(0)
                 sink.truncate()
             elapsed = time.perf_counter() - started
-        return REQUESTS / elapsed
+        return requests / elapsed
     finally:
         stack.stop()
 
 
-def main() -> None:
+def main(quick: bool = False) -> None:
+    """``quick``: 5 requests each way, so CI can run it (the rates then mean little)."""
+    requests = 5 if quick else REQUESTS
     body = _seed()
     interpreter = _interpreter_baseline()
     port = _free_port()
     process, ready = _start_local(port)
     try:
-        over_http = _over_http(port, body)
+        over_http = _over_http(port, body, requests)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    in_process = _in_process(body)
+    in_process = _in_process(body, requests)
     print(
         f"start-up: `syndicate local` ready in {ready:.2f} s = {ready / interpreter:.1f}x a bare interpreter "
         f"importing the handler ({interpreter:.2f} s)"
     )
     print(
-        f"POST /articles, {REQUESTS} requests, seed article: over HTTP {over_http:.0f}/s, handler in-process "
+        f"POST /articles, {requests} requests, seed article: over HTTP {over_http:.0f}/s, handler in-process "
         f"{in_process:.0f}/s -> local layer keeps {over_http / in_process:.2f}x of the in-process rate "
         f"({(1 / over_http - 1 / in_process) * 1000:.2f} ms overhead per request)"
     )

@@ -1,7 +1,8 @@
 """Creating the template's resources on moto (in-process ``mock_aws`` or a moto server).
 
-Every table, index, bucket, queue, secret, topic, SES identity and configuration set comes from
-template.yaml; only names are local.
+Every table, index, bucket, queue, secret, topic, SES identity, configuration set and WAF web
+ACL comes from template.yaml (a resource whose Condition is false for the local parameter
+values is left out, as CloudFormation would); only names are local.
 """
 
 from __future__ import annotations
@@ -19,12 +20,26 @@ _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "L
 
 
 def create_resources(
-    template: dict[str, Any], *, prefix: str = "syndicate", session: boto3.session.Session | None = None
+    template: dict[str, Any],
+    *,
+    prefix: str = "syndicate",
+    session: boto3.session.Session | None = None,
+    parameters: dict[str, str] | None = None,
 ) -> tpl.Resolver:
-    """Create everything the functions use; return a resolver that knows the physical names."""
+    """Create everything the functions use; return a resolver that knows the physical names.
+
+    ``parameters`` overrides the template's defaults (and the local values of those without)."""
     session = session or boto3.session.Session()
-    resolver = tpl.Resolver(template, {})
+    resolver = tpl.Resolver(template, {}, parameters)
     region = session.region_name or "us-east-1"
+    template = {
+        **template,
+        "Resources": {
+            logical_id: resource
+            for logical_id, resource in template["Resources"].items()
+            if tpl.is_created(template, logical_id, resolver)
+        },
+    }
     _create_tables(template, session, resolver, prefix, region)
     _create_buckets(template, session, resolver, prefix, region)
     _name_stand_ins(template, resolver, prefix)
@@ -33,6 +48,7 @@ def create_resources(
     _create_email_resources(template, session, resolver, prefix)
     _create_topics(template, session, resolver, prefix, region)
     _name_the_rest(template, resolver, prefix, region)
+    _create_web_acls(template, session, resolver, prefix)
     return resolver
 
 
@@ -77,16 +93,17 @@ def _create_buckets(
 def _name_stand_ins(template: dict[str, Any], resolver: tpl.Resolver, prefix: str) -> None:
     """Names for what has no local stand-in but lends a name to the functions' environment.
 
-    A CloudFront distribution only lends its domain to SITE_URL (when the SiteUrl parameter is
-    empty), so it gets a unique made-up one; an API lends an id to the URLs functions build
-    (API_URL), and the local stack sets API_URL to its own address.
+    A CloudFront distribution only lends its domain to SITE_URL (when no SiteDomainName is
+    set), so it gets a unique made-up one; an API lends an id and a stage to the URLs functions
+    build (API_URL), and the local stack sets API_URL to its own address.
     """
     for logical_id in tpl.resources(template, "AWS::CloudFront::Distribution"):
         name = f"{prefix}-{logical_id}".lower()
         resolver.names[logical_id] = name
         resolver.attributes[(logical_id, "DomainName")] = f"{name}.cloudfront.localhost"
-    for logical_id in tpl.resources(template, "AWS::Serverless::Api"):
+    for logical_id, props in tpl.resources(template, "AWS::Serverless::Api").items():
         resolver.names[logical_id] = f"{prefix}-{logical_id}".lower()
+        resolver.attributes[(logical_id, "Stage")] = str(resolver.value(props.get("StageName", "Prod")))
 
 
 def _queue_attributes(props: dict[str, Any], resolver: tpl.Resolver) -> dict[str, str]:
@@ -213,3 +230,23 @@ def _name_the_rest(template: dict[str, Any], resolver: tpl.Resolver, prefix: str
             service = resource["Type"].split("::")[1].lower()
             arn = f"arn:aws:{service}:{region}:123456789012:{name}"
         resolver.attributes.setdefault((logical_id, "Arn"), arn)
+
+
+_WEB_ACL_KEYS = ("DefaultAction", "Scope", "VisibilityConfig", "Rules", "Description", "CustomResponseBodies")
+
+
+def _create_web_acls(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str
+) -> None:
+    """WAF web ACLs and their associations, as the template declares them (moto checks their
+    shape against the WAFv2 API; nothing enforces their rules locally)."""
+    wafv2 = session.client("wafv2")
+    for logical_id, props in tpl.resources(template, "AWS::WAFv2::WebACL").items():
+        spec = {key: resolver.deep_value(props[key]) for key in _WEB_ACL_KEYS if key in props}
+        summary = wafv2.create_web_acl(Name=f"{prefix}-{logical_id}", **spec)["Summary"]
+        resolver.names[logical_id] = summary["Name"]
+        resolver.attributes[(logical_id, "Arn")] = summary["ARN"]
+        resolver.attributes[(logical_id, "Id")] = summary["Id"]
+    for props in tpl.resources(template, "AWS::WAFv2::WebACLAssociation").values():
+        resource_arn = str(resolver.deep_value(props["ResourceArn"]))
+        wafv2.associate_web_acl(WebACLArn=str(resolver.deep_value(props["WebACLArn"])), ResourceArn=resource_arn)

@@ -52,8 +52,38 @@ def resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[st
     }
 
 
+# What the local stack and the tests answer for the Parameters an operator must answer at
+# `sam deploy --guided` (they have no default in template.yaml, on purpose).
+LOCAL_PARAMETER_VALUES = {
+    "SenderEmail": "digest@syndicate.example",
+    "SenderVerification": "address",
+}
+
+
+class MissingParameterValue(KeyError):
+    """A Parameter of template.yaml has no default and no local value."""
+
+
 def parameter_defaults(template: dict[str, Any]) -> dict[str, str]:
-    return {name: str(spec.get("Default", "")) for name, spec in template.get("Parameters", {}).items()}
+    """Every Parameter's value for local use: its default, or its LOCAL_PARAMETER_VALUES entry."""
+    values = {}
+    for name, spec in (template.get("Parameters") or {}).items():
+        if "Default" in spec:
+            values[name] = str(spec["Default"])
+        elif name in LOCAL_PARAMETER_VALUES:
+            values[name] = LOCAL_PARAMETER_VALUES[name]
+        else:
+            raise MissingParameterValue(
+                f"template.yaml's Parameter {name} has no Default: give it a local value in "
+                "syndicate_dev.template.LOCAL_PARAMETER_VALUES"
+            )
+    return values
+
+
+def is_created(template: dict[str, Any], logical_id: str, resolver: Resolver) -> bool:
+    """Whether the resource's Condition (if any) holds for the resolver's parameter values."""
+    condition = template["Resources"][logical_id].get("Condition")
+    return condition is None or resolver.condition(condition)
 
 
 @dataclass(frozen=True)
@@ -176,6 +206,7 @@ def queue_sources(template: dict[str, Any]) -> list[QueueSource]:
     return found
 
 
+_NO_VALUE = object()  # what !Ref AWS::NoValue stands for until deep_value drops it
 _SUB = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
@@ -198,15 +229,20 @@ class Resolver:
             "AWS::Region": region,
             "AWS::AccountId": account,
             "AWS::StackName": "syndicate-local",
+            "AWS::StackId": f"arn:aws:cloudformation:{region}:{account}:stack/syndicate-local/"
+            "00000000-0000-4000-8000-000000000000",
             "AWS::URLSuffix": "amazonaws.com",
             "AWS::Partition": "aws",
         }
 
-    def ref(self, name: str) -> str:
+    def ref(self, name: str) -> Any:
         if name in self.parameters:
-            return self.parameters[name]
+            spec = (self.template.get("Parameters") or {}).get(name) or {}
+            return int(self.parameters[name]) if spec.get("Type") == "Number" else self.parameters[name]
         if name in self.pseudo:
             return self.pseudo[name]
+        if name == "AWS::NoValue":
+            return _NO_VALUE
         return self.names[name]
 
     def condition(self, name: str) -> bool:
@@ -220,6 +256,16 @@ class Resolver:
         evaluate = self._INTRINSICS.get(key)
         return evaluate(self, arg) if evaluate else node
 
+    def deep_value(self, node: Any) -> Any:
+        """``node`` with every intrinsic function in it evaluated (``AWS::NoValue`` drops an entry)."""
+        node = self.value(node)
+        if isinstance(node, dict):
+            items = ((key, self.deep_value(value)) for key, value in node.items())
+            return {key: value for key, value in items if value is not _NO_VALUE}
+        if isinstance(node, list):
+            return [item for item in (self.deep_value(value) for value in node) if item is not _NO_VALUE]
+        return node
+
     def _sub(self, arg: Any) -> str:
         text, extra = (arg, {}) if isinstance(arg, str) else (arg[0], arg[1])
 
@@ -230,7 +276,7 @@ class Resolver:
             if "." in name:
                 logical, attribute = name.split(".", 1)
                 return str(self.attributes[(logical, attribute)])
-            return self.ref(name)
+            return str(self.ref(name))
 
         return _SUB.sub(substitute, text)
 
@@ -249,6 +295,7 @@ class Resolver:
         "Fn::Or": lambda self, arg: any(self.value(part) for part in arg),
         "Fn::Join": lambda self, arg: arg[0].join(str(self.value(part)) for part in arg[1]),
         "Fn::Select": lambda self, arg: self.value(arg[1])[int(arg[0])],
+        "Fn::Split": lambda self, arg: str(self.value(arg[1])).split(arg[0]),
         "Condition": lambda self, arg: self.condition(arg),
     }
 

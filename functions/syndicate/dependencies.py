@@ -21,6 +21,7 @@ from syndicate.clock import Clock, system_clock
 
 if TYPE_CHECKING:
     from syndicate.adapters.articles import ArticleStore
+    from syndicate.adapters.cloudformation import CustomResourceResponder
     from syndicate.adapters.delivery_records import DeliveryRecordStore
     from syndicate.adapters.queues import QueueWriter
     from syndicate.adapters.ses import SesAccount, SesTransport
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from syndicate.publishers.keys import PublisherDirectory
     from syndicate.subscriptions.confirmation import ConfirmationService
     from syndicate.subscriptions.service import SubscriptionService
+    from syndicate.teardown.service import BucketTeardown
 
 
 _clock: Clock = system_clock
@@ -287,6 +289,23 @@ def feedback_recorder() -> FeedbackRecorder:
     from syndicate.digests.feedback import FeedbackRecorder
 
     return FeedbackRecorder(subscriber_store(), delivery_records(), clock(), id_secret=token_secret())
+
+
+# -- teardown -----------------------------------------------------------------------------------
+
+
+def bucket_teardown() -> BucketTeardown:
+    from syndicate.adapters.buckets import S3BucketEraser
+    from syndicate.adapters.cloudformation import CloudFormationStacks
+    from syndicate.teardown.service import BucketTeardown
+
+    return BucketTeardown(CloudFormationStacks(), S3BucketEraser(sleep=lambda seconds: _sleep(seconds)))
+
+
+def custom_resource_responder() -> CustomResourceResponder:
+    from syndicate.adapters.cloudformation import CustomResourceResponder
+
+    return CustomResourceResponder()
 
 
 FACTORIES = (

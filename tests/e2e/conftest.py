@@ -11,17 +11,16 @@ import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.support.api import Answer
+from tests.support.local_stack import LocalStackClient, Output
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 DEV_KEY = "syn_e2eDevelopmentKeyForTheLocalStackTests0000"
+STACK_NAME = "syndicate-e2e"
 
 
 def checkout_environment() -> dict[str, str]:
@@ -36,48 +35,17 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@dataclass
-class LocalStackProcess:
-    base_url: str
-    api_url: str
-    api_key: str
-    description: dict[str, Any]
-
-    def call(
-        self,
-        method: str,
-        url_or_path: str,
-        *,
-        body: Any = None,
-        raw_body: bytes | None = None,
-        headers: dict[str, str] | None = None,
-        key: str | None = "dev",
-    ) -> Answer:
-        url = url_or_path if url_or_path.startswith("http") else self.api_url + url_or_path
-        all_headers = dict(headers or {})
-        if key is not None:
-            all_headers.setdefault("Authorization", f"Bearer {self.api_key if key == 'dev' else key}")
-        data = raw_body if body is None else json.dumps(body).encode("utf-8")
-        if data is not None:
-            all_headers.setdefault("Content-Type", "application/json")  # urllib would say a form
-        request = urllib.request.Request(url, data=data, method=method, headers=all_headers)
-        try:
-            with urllib.request.urlopen(request, timeout=120) as answer:
-                return Answer(answer.status, dict(answer.headers.items()), answer.read().decode("utf-8"))
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, dict(error.headers.items()), error.read().decode("utf-8"))
-
-    def console(self, method: str, path: str, body: Any = None) -> Answer:
-        return self.call(method, f"{self.base_url}/_local{path}", body=body, key=None)
-
-
 @pytest.fixture(scope="session")
-def local_stack() -> Iterator[LocalStackProcess]:
+def local_stack() -> Iterator[LocalStackClient]:
     ARTIFACTS.mkdir(exist_ok=True)
     port = free_port()
     env = {**checkout_environment(), "SYNDICATE_DEV_API_KEY": DEV_KEY, "PYTHONUNBUFFERED": "1"}
+    log_dir = ARTIFACTS / "local-stack-logs"
     process = subprocess.Popen(
-        [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port)],
+        [
+            *(sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port)),
+            *("--stack-name", STACK_NAME, "--log-dir", str(log_dir)),
+        ],
         cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
@@ -86,11 +54,13 @@ def local_stack() -> Iterator[LocalStackProcess]:
     )
     log = open(ARTIFACTS / "local-stack.log", "w", encoding="utf-8")  # noqa: SIM115 - closed when the fixture ends
     ready = threading.Event()
+    output = Output()
 
     def copy_output() -> None:
         for line in process.stdout:
             log.write(line)
             log.flush()
+            output.add(line)
             if line.startswith("Ctrl-C stops it."):
                 ready.set()
         ready.set()
@@ -103,7 +73,7 @@ def local_stack() -> Iterator[LocalStackProcess]:
     with urllib.request.urlopen(f"{base_url}/_local/stack.json", timeout=30) as answer:
         description = json.loads(answer.read())
     try:
-        yield LocalStackProcess(base_url, description["api_url"], DEV_KEY, description)
+        yield LocalStackClient(base_url, description["api_url"], DEV_KEY, description, output)
     finally:
         process.terminate()
         try:

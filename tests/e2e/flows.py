@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 from email import message_from_string, policy
 from html import unescape
+from urllib.parse import urlencode
 
-from syndicate_dev import template as tpl
-from syndicate_dev.local.schedules import schedule_name
-
-TEMPLATE = tpl.load()
-SCHEDULES = {schedule_name(s.event) for s in tpl.schedules(TEMPLATE)}
-ROUTES = {(r.method, r.path) for r in tpl.api_routes(TEMPLATE)}
-
-HAS_FEEDS = "render-feeds" in SCHEDULES
-HAS_DIGESTS = "daily-digest" in SCHEDULES and ("POST", "/subscriptions") in ROUTES
-WITHOUT_FEEDS = "template.yaml has no render-feeds schedule yet (issue 3 not merged)"
-WITHOUT_DIGESTS = "template.yaml has no POST /subscriptions route or daily-digest schedule yet (issue 4 not merged)"
+from syndicate_dev.local.demo import post_form
 
 
 def published_now(document: dict) -> dict:
@@ -44,31 +34,39 @@ def links(message: dict, fragment: str) -> list[str]:
     return [unescape(url) for url in re.findall(r"https?://[^\s\"'<>]+", body) if fragment in url]
 
 
-def wait_for_email(local_stack, address: str, count: int = 1, timeout: float = 30.0) -> list[dict]:
-    """The emails to ``address`` once there are ``count``: queued sends (a sign-up's confirmation)
-    arrive when the stack's SQS poller has delivered them, a moment after the request."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = emails_to(local_stack, address)
-        if len(found) >= count or time.monotonic() > deadline:
-            return found
-        time.sleep(0.1)
-
-
-def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> None:
+def subscribe(local_stack, address: str, cadence: str = "daily") -> None:
+    """Sign up; returns once the confirmation email has been sent (from a queue or not)."""
     answer = local_stack.call(
         "POST", "/subscriptions", body={"email": address, "cadence": cadence, "categories": []}, key=None
     )
     assert answer.status == 202, answer.body
-    (confirmation,) = wait_for_email(local_stack, address)
-    link = links(confirmation, "confirm")[0]
-    page = local_stack.call("GET", link, key=None)  # what a mail scanner's fetch does: nothing
-    assert page.status == 200 and 'method="post"' in page.body, page.body
-    confirmed = local_stack.call(
-        "POST", link, raw_body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"}, key=None
-    )
-    assert confirmed.status == 200 and "You are subscribed" in confirmed.body, confirmed.body
+    drain_queues(local_stack)
+
+
+def subscribe_and_confirm(local_stack, address: str, cadence: str = "daily") -> None:
+    subscribe(local_stack, address, cadence)
+    (confirmation,) = emails_to(local_stack, address)
+    confirmed = confirm(local_stack, links(confirmation, "confirm")[0])
+    assert confirmed.status == 200, confirmed.body
+    assert "You are subscribed" in confirmed.body, confirmed.body
     next_second(local_stack)
+
+
+def confirm(local_stack, link: str):
+    """Open the confirmation link, which only shows a button (a mail scanner's fetch confirms
+    nothing), and press the button."""
+    page = local_stack.call("GET", link, key=None)
+    assert page.status == 200, page.body
+    form = post_form(page.body, link)
+    assert form is not None, f"the confirmation page has no button to press: {page.body}"
+    action, fields = form
+    return local_stack.call(
+        "POST",
+        action,
+        raw_body=urlencode(fields).encode(),
+        key=None,
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
 
 
 def next_second(local_stack) -> None:
@@ -79,6 +77,13 @@ def next_second(local_stack) -> None:
     then false."""
     answer = local_stack.console("POST", "/clock", body={"advance_seconds": 1})
     assert answer.status == 200, answer.body
+
+
+def drain_queues(local_stack) -> dict:
+    answer = local_stack.console("POST", "/queues/drain")
+    assert answer.status == 200, answer.body
+    assert answer.json["queues_drained"] is True, answer.body
+    return answer.json
 
 
 def run_schedule(local_stack, name: str) -> dict:

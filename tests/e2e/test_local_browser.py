@@ -59,7 +59,6 @@ def test_the_console_loads_in_chromium_without_console_errors(local_stack):
     assert console_messages(run) == []
 
 
-@pytest.mark.skipif(not flows.HAS_DIGESTS, reason=flows.WITHOUT_DIGESTS)
 def test_a_digest_email_shows_the_photo_and_the_links_in_chromium(local_stack):
     reader = flows.new_reader()
     flows.subscribe_and_confirm(local_stack, reader)

@@ -8,13 +8,9 @@ import subprocess
 import sys
 import urllib.request
 
-import pytest
-
-from tests.e2e import flows
 from tests.e2e.conftest import REPO, checkout_environment, free_port
 
 
-@pytest.mark.skipif(not (flows.HAS_FEEDS and flows.HAS_DIGESTS), reason=flows.WITHOUT_DIGESTS)
 def test_the_demo_leaves_feeds_and_a_digest_for_the_demo_reader():
     port = free_port()
     process = subprocess.Popen(

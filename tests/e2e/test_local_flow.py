@@ -4,13 +4,11 @@ outbox) -> digest -> one-click unsubscribe -> the next digest skips the reader."
 from __future__ import annotations
 
 import feedparser
-import pytest
 
 from tests.e2e import flows
 from tests.support import events
 
 
-@pytest.mark.skipif(not flows.HAS_FEEDS, reason=flows.WITHOUT_FEEDS)
 def test_a_published_article_appears_in_the_feed_served_from_the_site_bucket(local_stack):
     seed = events.article("photo-of-the-day")
     assert local_stack.call("POST", "/articles", body=seed).status == 201
@@ -27,7 +25,6 @@ def test_a_published_article_appears_in_the_feed_served_from_the_site_bucket(loc
     assert again.status == 304
 
 
-@pytest.mark.skipif(not (flows.HAS_FEEDS and flows.HAS_DIGESTS), reason=flows.WITHOUT_DIGESTS)
 def test_a_reader_subscribes_gets_a_digest_unsubscribes_in_one_click_and_gets_no_more(local_stack):
     reader = flows.new_reader()
     flows.subscribe_and_confirm(local_stack, reader)

@@ -9,6 +9,7 @@ import pytest
 
 from syndicate_dev import template as tpl
 from syndicate_dev.local.schedules import schedule_name
+from tests.e2e.conftest import STACK_NAME
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +22,16 @@ def aws(local_stack):
 
 def _key_schema(schema):
     return sorted((key["AttributeName"], key["KeyType"]) for key in schema)
+
+
+def test_every_resource_is_named_for_the_stack_it_was_started_as(local_stack):
+    names = local_stack.description["names"]
+
+    assert local_stack.description["stack_name"] == STACK_NAME
+    for logical_id in tpl.resources(tpl.load(), "AWS::DynamoDB::Table"):
+        assert names[logical_id] == f"{STACK_NAME}-{logical_id}"
+    for schedule in local_stack.description["schedules"]:  # the template's Name, or one made from the stack's
+        assert STACK_NAME in schedule["arn"], schedule
 
 
 def test_every_table_has_the_key_schema_and_indexes_of_the_template(local_stack, aws):
@@ -101,5 +112,54 @@ def test_the_queue_consumers_are_the_template_event_sources(local_stack):
     }
 
 
-def test_every_function_of_the_template_can_be_invoked_locally(local_stack):
-    assert local_stack.description["functions"] == sorted(tpl.functions(tpl.load()))
+EVENTS = tpl.REPO / "events"
+# What a function fails with when it cannot even start: its code or its settings are missing.
+CANNOT_START = {"ImportError", "ModuleNotFoundError", "AttributeError", "ConfigurationError", "NoRegionError"}
+
+
+def sample_event(template: dict, function: str) -> dict:
+    """A recorded event of a kind that triggers ``function`` in template.yaml (events/)."""
+    routes = {(r.method, r.path) for r in tpl.api_routes(template) if r.function == function}
+    for path in sorted((EVENTS / "api").glob("*.json")):
+        event = json.loads(path.read_text(encoding="utf-8"))
+        if (event.get("httpMethod"), event.get("resource")) in routes:
+            return event
+    candidates = [
+        EVENTS / "schedules" / f"{schedule_name(s.event)}.json"
+        for s in tpl.schedules(template)
+        if s.function == function
+    ]
+    kinds = {e["Type"] for e in (template["Resources"][function]["Properties"].get("Events") or {}).values()}
+    candidates += sorted((EVENTS / "sqs").glob("*.json")) if "SQS" in kinds else []
+    candidates += sorted((EVENTS / "ses").glob("*.json")) if kinds & {"EventBridgeRule", "CloudWatchEvent"} else []
+    authorizers = [
+        spec.get("FunctionArn", {}).get("Fn::GetAtt", [None])[0]
+        for api in tpl.resources(template, "AWS::Serverless::Api").values()
+        for spec in ((api.get("Auth") or {}).get("Authorizers") or {}).values()
+    ]
+    candidates += [EVENTS / "api" / "authorizer-request.json"] if function in authorizers else []
+    # A custom resource's function: CloudFormation's request (its ResponseURL answers nothing
+    # locally, so the function runs up to its answer, which it cannot deliver).
+    service_tokens = {
+        (resource.get("Properties") or {}).get("ServiceToken", {}).get("Fn::GetAtt", [None])[0]
+        for resource in template["Resources"].values()
+        if str(resource.get("Type", "")).startswith("Custom::")
+    }
+    candidates += sorted((EVENTS / "cloudformation").glob("*.json")) if function in service_tokens else []
+    found = [path for path in candidates if path.is_file()]
+    if not found:
+        pytest.fail(f"events/ has no recorded event that triggers {function}: add one")
+    return json.loads(found[0].read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("function", sorted(tpl.functions(tpl.load())))
+def test_every_function_of_the_template_runs_locally_with_a_recorded_event(local_stack, function):
+    event = sample_event(tpl.load(), function)
+
+    answer = local_stack.console("POST", f"/invoke/{function}", body=event)
+
+    assert answer.status == 200, answer.body
+    if answer.header("X-Amz-Function-Error"):
+        assert answer.json["errorType"] not in CANNOT_START, answer.json
+    elif isinstance(answer.json, dict) and "statusCode" in answer.json:
+        assert answer.json["statusCode"] < 500, answer.json

@@ -101,7 +101,6 @@ def site(local_stack, path: str):
     return local_stack.call("GET", f"{local_stack.description['site_url']}{path}", key=None)
 
 
-@pytest.mark.skipif(not flows.HAS_FEEDS, reason=flows.WITHOUT_FEEDS)
 def test_a_folder_of_markdown_appears_in_the_feeds_and_pages(local_stack, desk, capsys):
     status, out, err = syndicate(capsys, "publish", str(desk.root))
 

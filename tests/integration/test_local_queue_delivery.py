@@ -71,7 +71,7 @@ def deliver(report_failures: bool, bodies: list[dict], worker: Worker):
     sqs = boto3.client("sqs")
     for body in bodies:
         sqs.send_message(QueueUrl=resolver.names["WorkQueue"], MessageBody=json.dumps(body))
-    delivery = QueueDelivery(tpl, resolver, worker, sqs, retry_delay=0)  # type: ignore[arg-type]  # a stand-in
+    delivery = QueueDelivery(tpl, resolver, worker, sqs, retry_delay=0)
     assert delivery.drain(timeout=60)
     dead = sqs.receive_message(QueueUrl=resolver.names["WorkDeadLetterQueue"], MaxNumberOfMessages=10)
     return [json.loads(m["Body"]) for m in dead.get("Messages", [])]

@@ -152,9 +152,33 @@ def test_a_body_that_is_not_text_is_passed_base64_encoded(gateway, runtime):
 
 def test_a_function_error_is_a_502_from_the_gateway():
     template = tpl.load()
-    gateway = RestApiGateway(template, tpl.Resolver(template, {}), RecordingRuntime(fail=True))  # type: ignore[arg-type]
+    gateway = RestApiGateway(template, tpl.Resolver(template, {}), RecordingRuntime(fail=True))
 
     reply = gateway.handle(request("GET", "/articles"), "/articles")
 
     assert reply.status == 502
     assert reply.header("Content-Type") == "application/problem+json"
+
+
+def test_a_cached_authorization_lasts_until_the_stacks_clock_passes_its_ttl(runtime):
+    template = tpl.load()
+    now = [1_000.0]
+    gateway = RestApiGateway(template, tpl.Resolver(template, {}), runtime, now=lambda: now[0])
+    ttl = next(iter(gateway.authorizers.values())).ttl_seconds
+
+    gateway.handle(request("GET", "/articles"), "/articles")
+    now[0] += ttl - 1
+    gateway.handle(request("GET", "/articles"), "/articles")
+    now[0] += 2
+    gateway.handle(request("GET", "/articles"), "/articles")
+
+    assert len(runtime.events_for("PublisherAuthorizerFunction")) == 2
+
+
+def test_forgetting_the_authorizations_calls_the_authorizer_on_the_next_request(gateway, runtime):
+    gateway.handle(request("GET", "/articles"), "/articles")
+
+    gateway.forget_authorizations()
+    gateway.handle(request("GET", "/articles"), "/articles")
+
+    assert len(runtime.events_for("PublisherAuthorizerFunction")) == 2

@@ -1,9 +1,10 @@
 """The ``syndicate`` command (a console script of pyproject.toml), one module per command group.
 
     syndicate publishers create NAME [--table T | --stack S]   prints a new API key, once
-    syndicate publishers revoke ID   [--table T | --stack S]
+    syndicate publishers revoke ID   [--table T | --stack S]   with --stack, at once (cache flushed)
+    syndicate publishers enrol ID    --stack S                 the publisher's usage-plan key again
     syndicate publishers list        [--table T | --stack S]
-    syndicate local [--host H] [--port P] [--demo]   the whole service on this machine (moto)
+    syndicate local [--port P] [--demo] [--stack-name N] [--stage S]   the whole service on this machine (moto)
     syndicate invoke FUNCTION --event FILE [--endpoint URL]   run one function of template.yaml
     syndicate digests report|resume|redrive (--stack S | --endpoint URL)   digest delivery
     syndicate doctor --stack S   what to fix before the first send

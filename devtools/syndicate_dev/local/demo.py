@@ -10,7 +10,9 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from html import unescape
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlencode, urljoin
 
 from syndicate_dev import template as tpl
 from syndicate_dev.local.stack import LocalStack
@@ -46,7 +48,7 @@ def links(text: str, fragment: str) -> list[str]:
 
 def subscribe_and_confirm(stack: LocalStack, email: str, say: Callable[[str], None]) -> bool:
     if not has_route(stack, "POST", "/subscriptions"):
-        say("  (skipped the demo subscriber: template.yaml has no POST /subscriptions route yet)")
+        say("  (skipped the demo subscriber: template.yaml has no POST /subscriptions route)")
         return False
     document = {"email": email, "cadence": "daily", "categories": []}
     status, _, body = http(
@@ -58,7 +60,7 @@ def subscribe_and_confirm(stack: LocalStack, email: str, say: Callable[[str], No
     if status >= 300:
         say(f"  (subscribing {email} answered {status}: {body[:200]!r})")
         return False
-    stack.delivery.drain()  # the confirmation email is sent from a queue
+    http("POST", f"{stack.base_url}/_local/queues/drain")  # a confirmation sent from a queue has left
     confirm = [
         url
         for message in stack.outbox.messages()
@@ -68,10 +70,49 @@ def subscribe_and_confirm(stack: LocalStack, email: str, say: Callable[[str], No
     if not confirm:
         say(f"  (no confirmation link reached {email}; see the console)")
         return False
-    # The link opens a page whose button confirms (a fetch alone changes nothing).
-    status, _, _ = http("POST", confirm[-1], body=b"", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    status = confirm_subscription(confirm[-1])
     say(f"  subscribed and confirmed {email} (daily digest): {status}")
     return status < 400
+
+
+def confirm_subscription(link: str) -> int:
+    """Follow a confirmation link as a reader does: open it, and press the page's button when
+    the page asks for one (mail scanners only ever GET)."""
+    status, _, page = http("GET", link)
+    form = post_form(page.decode("utf-8", "replace"), link)
+    if status >= 400 or form is None:
+        return status
+    action, fields = form
+    status, _, _ = http(
+        "POST",
+        action,
+        body=urlencode(fields).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    return status
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.forms: list[tuple[str, list[tuple[str, str]]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = {name: value or "" for name, value in attrs}
+        if tag == "form" and found.get("method", "get").lower() == "post":
+            self.forms.append((found.get("action", ""), []))
+        elif tag in ("input", "button") and self.forms and found.get("name"):
+            self.forms[-1][1].append((found["name"], found.get("value", "")))
+
+
+def post_form(page: str, base_url: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The first POST form of an HTML page: its absolute action and its named fields."""
+    parser = _Forms()
+    parser.feed(page)
+    if not parser.forms:
+        return None
+    action, fields = parser.forms[0]
+    return urljoin(base_url, action or base_url), fields
 
 
 def publish_samples(stack: LocalStack, say: Callable[[str], None]) -> list[str]:
@@ -104,7 +145,7 @@ def publish_samples(stack: LocalStack, say: Callable[[str], None]) -> list[str]:
 
 def run_schedule(stack: LocalStack, name: str, say: Callable[[str], None]) -> bool:
     if name not in stack.scheduler.schedules:
-        say(f"  (skipped {name}: template.yaml has no such schedule yet)")
+        say(f"  (skipped {name}: template.yaml has no such schedule)")
         return False
     status, _, body = http("POST", f"{stack.base_url}/_local/schedules/{name}")
     say(f"  ran {name}: {status}" + ("" if status == 200 else f" {body[:300]!r}"))

@@ -13,15 +13,16 @@ import fnmatch
 import hashlib
 import json
 import re
-import threading
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from syndicate_dev import template as tpl
-from syndicate_dev.local.runtime import ACCOUNT, FunctionFailed, FunctionRuntime
+from syndicate_dev.local.authorizers import Authorizer, AuthorizerCache, allows, authorizers_of
+from syndicate_dev.local.runtime import ACCOUNT, FunctionFailed, Invoker
 from syndicate_dev.local.wire import Reply, Request
 
 MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
@@ -40,15 +41,6 @@ _DEFAULT_RESPONSES = {
     "DEFAULT_4XX": (400, None),
     "DEFAULT_5XX": (500, None),
 }
-
-
-@dataclass(frozen=True)
-class Authorizer:
-    name: str
-    function: str  # logical id of the authorizer function
-    identity_headers: tuple[str, ...]
-    identity_queries: tuple[str, ...]
-    ttl_seconds: int
 
 
 @dataclass(frozen=True)
@@ -77,6 +69,13 @@ class _Route:
         self.specificity = (sum(1 for p in route.path.split("/") if p and not p.startswith("{")), len(route.path))
 
 
+def stage_name(template: dict[str, Any], resolver: tpl.Resolver, api_logical_id: str | None = None) -> str:
+    """The stage an API is deployed to (the first API of the template by default)."""
+    apis = tpl.resources(template, "AWS::Serverless::Api")
+    api = apis.get(api_logical_id or "", None) or next(iter(apis.values()), {})
+    return str(resolver.value(api.get("StageName", "Prod")))
+
+
 class RestApiGateway:
     """One ``AWS::Serverless::Api`` of the template, served by the local runtime."""
 
@@ -84,8 +83,11 @@ class RestApiGateway:
         self,
         template: dict[str, Any],
         resolver: tpl.Resolver,
-        runtime: FunctionRuntime,
+        runtime: Invoker,
         api_logical_id: str | None = None,
+        *,
+        now: Callable[[], float] = time.monotonic,
+        say: Callable[[str], None] = print,
     ) -> None:
         self.template = template
         self.resolver = resolver
@@ -96,36 +98,17 @@ class RestApiGateway:
         self.api = apis.get(self.api_logical_id, {})
         self.routes = [_Route(r) for r in routes if r.api in (self.api_logical_id, None)]
         self.routes.sort(key=lambda r: r.specificity, reverse=True)
-        self.stage = str(resolver.value(self.api.get("StageName", "Prod")))
-        self.api_id = "local" + hashlib.sha256(self.api_logical_id.encode()).hexdigest()[:5]
+        self.stage = stage_name(template, resolver, self.api_logical_id)
+        physical_name = resolver.names.get(self.api_logical_id, self.api_logical_id)
+        self.api_id = "local" + hashlib.sha256(physical_name.encode()).hexdigest()[:5]
         self.binary_media_types = [
             str(resolver.value(t)).replace("~1", "/") for t in self.api.get("BinaryMediaTypes") or []
         ]
-        self.authorizers = self._authorizers()
-        self._cache: dict[tuple[str, tuple[str, ...]], tuple[float, dict[str, Any]]] = {}
-        self._cache_lock = threading.Lock()
+        self.authorizers = authorizers_of(self.api, resolver)
+        self.authorizations = AuthorizerCache(now)
+        self.say = say
 
-    # -- template ----------------------------------------------------------------------------
-    def _authorizers(self) -> dict[str, Authorizer]:
-        found = {}
-        for name, spec in ((self.api.get("Auth") or {}).get("Authorizers") or {}).items():
-            arn = spec.get("FunctionArn")
-            if not (isinstance(arn, dict) and "Fn::GetAtt" in arn):
-                continue
-            identity = spec.get("Identity") or {}
-            ttl = identity.get("ReauthorizeEvery", 300)
-            found[name] = Authorizer(
-                name=name,
-                function=arn["Fn::GetAtt"][0],
-                identity_headers=tuple(
-                    identity.get("Headers")
-                    or ([] if spec.get("FunctionPayloadType") == "REQUEST" else ["Authorization"])
-                ),
-                identity_queries=tuple(identity.get("QueryStrings") or []),
-                ttl_seconds=int(self.resolver.value(ttl)),
-            )
-        return found
-
+    # -- answers of its own ------------------------------------------------------------------
     def gateway_response(self, kind: str, message: str | None = None, status: int | None = None) -> Reply:
         """An answer API Gateway gives itself, shaped by the template's GatewayResponses."""
         responses = self.api.get("GatewayResponses") or {}
@@ -300,7 +283,7 @@ class RestApiGateway:
 
     def _integration_reply(self, result: Any) -> Reply:
         if not isinstance(result, dict) or not isinstance(result.get("statusCode"), int):
-            print(f"[local] malformed Lambda proxy response: {result!r:.200}")
+            self.say(f"malformed Lambda proxy response: {result!r:.200}")
             return self.gateway_response("INTEGRATION_FAILURE", "Internal server error", 502)
         headers: list[tuple[str, str]] = []
         seen: set[str] = set()
@@ -330,63 +313,52 @@ class RestApiGateway:
         if not all(identity):
             return self.gateway_response("UNAUTHORIZED")  # no identity source: the function is not called
         method_arn = self.method_arn(request.method, path)
-        key = (authorizer.name, identity)
-        with self._cache_lock:
-            cached = self._cache.get(key)
-        if cached and cached[0] > time.monotonic():
-            policy = cached[1]
-        else:
-            headers, multi_headers = self._headers(request)
-            query, multi_query = self._query(request)
-            event = {
-                "type": "REQUEST",
-                "methodArn": method_arn,
-                "resource": found.route.path,
-                "path": path,
-                "httpMethod": request.method,
-                "headers": headers,
-                "multiValueHeaders": multi_headers,
-                "queryStringParameters": query or {},
-                "multiValueQueryStringParameters": multi_query or {},
-                "pathParameters": found.path_parameters,
-                "stageVariables": {},
-                "requestContext": context,
-            }
-            try:
-                policy = self.runtime.invoke(authorizer.function, event)
-            except FunctionFailed as failed:
-                if str(failed.error) == "Unauthorized":
-                    return self.gateway_response("UNAUTHORIZED")
-                return self.gateway_response("AUTHORIZER_FAILURE")
-            if not isinstance(policy, dict) or "policyDocument" not in policy or "principalId" not in policy:
-                return self.gateway_response("AUTHORIZER_CONFIGURATION_ERROR")
-            if authorizer.ttl_seconds > 0:
-                with self._cache_lock:
-                    self._cache[key] = (time.monotonic() + authorizer.ttl_seconds, policy)
-        if not _allows(policy["policyDocument"], method_arn):
+        policy = self.authorizations.get(authorizer, identity)
+        if policy is None:
+            outcome = self._call_authorizer(authorizer, request, path, found, context)
+            if isinstance(outcome, Reply):
+                return outcome
+            policy = outcome
+            self.authorizations.put(authorizer, identity, policy)
+        if not allows(policy["policyDocument"], method_arn):
             return self.gateway_response("ACCESS_DENIED")
-        authorizer_context = {name: value for name, value in (policy.get("context") or {}).items()}
+        authorizer_context = dict(policy.get("context") or {})
         authorizer_context["principalId"] = policy["principalId"]
         authorizer_context["integrationLatency"] = 0
         return authorizer_context
 
+    def _call_authorizer(
+        self, authorizer: Authorizer, request: Request, path: str, found: Match, context: dict[str, Any]
+    ) -> dict[str, Any] | Reply:
+        """The authorizer function's policy for this request, or the gateway's answer when it has none."""
+        headers, multi_headers = self._headers(request)
+        query, multi_query = self._query(request)
+        event = {
+            "type": "REQUEST",
+            "methodArn": self.method_arn(request.method, path),
+            "resource": found.route.path,
+            "path": path,
+            "httpMethod": request.method,
+            "headers": headers,
+            "multiValueHeaders": multi_headers,
+            "queryStringParameters": query or {},
+            "multiValueQueryStringParameters": multi_query or {},
+            "pathParameters": found.path_parameters,
+            "stageVariables": {},
+            "requestContext": context,
+        }
+        try:
+            policy = self.runtime.invoke(authorizer.function, event)
+        except FunctionFailed as failed:
+            kind = "UNAUTHORIZED" if str(failed.error) == "Unauthorized" else "AUTHORIZER_FAILURE"
+            return self.gateway_response(kind)
+        if not isinstance(policy, dict) or "policyDocument" not in policy or "principalId" not in policy:
+            return self.gateway_response("AUTHORIZER_CONFIGURATION_ERROR")
+        return policy
+
     def forget_authorizations(self) -> None:
-        with self._cache_lock:
-            self._cache.clear()
-
-
-def _allows(document: dict[str, Any], method_arn: str) -> bool:
-    allowed = False
-    for statement in document.get("Statement") or []:
-        resources = statement.get("Resource") or []
-        resources = [resources] if isinstance(resources, str) else resources
-        if not any(fnmatch.fnmatchcase(method_arn, pattern) for pattern in resources):
-            continue
-        if statement.get("Effect") == "Deny":
-            return False
-        if statement.get("Effect") == "Allow":
-            allowed = True
-    return allowed
+        """Flush the stage's authorizer cache (FlushStageAuthorizersCache), as a revocation does."""
+        self.authorizations.forget()
 
 
 def _error_type(kind: str) -> str:

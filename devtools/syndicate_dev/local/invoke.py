@@ -1,20 +1,23 @@
 """``syndicate invoke FUNCTION --event FILE`` without ``--endpoint``: a fresh local stack in
-this process (every resource of template.yaml, empty), one invocation, its result printed."""
+this process (every resource of template.yaml, empty), one invocation, its result printed.
+
+The result is the only thing on stdout; the function's own logs go to stderr, as
+``sam local invoke`` shows them."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from typing import Any
 
 from syndicate_dev.local.runtime import FunctionFailed
 from syndicate_dev.local.stack import LocalStack
+from syndicate_dev.local.terminal import Terminal
 
 
 def invoke_in_process(function: str, event: Any) -> int:
-    with contextlib.redirect_stdout(sys.stderr):  # the function's logs go to stderr, the result to stdout
-        stack = LocalStack("127.0.0.1", 0, run_schedules=False, access_log=False).start()
+    stack = LocalStack("127.0.0.1", 0, run_schedules=False, terminal=Terminal(sys.stderr), verbose=True)
+    stack.start()
     try:
         if function not in stack.runtime.functions:
             print(
@@ -24,8 +27,7 @@ def invoke_in_process(function: str, event: Any) -> int:
             )
             return 2
         try:
-            with contextlib.redirect_stdout(sys.stderr):
-                result = stack.invoke(function, event)
+            result = stack.invoke(function, event)
         except FunctionFailed as failed:
             print(json.dumps(failed.payload(), indent=2))
             return 1

@@ -1,5 +1,5 @@
-"""Every email the functions sent through SES, read from moto's SES backend in this process
-(the moto server runs in a thread of the local stack, so its backends are ours to read)."""
+"""Every email a stack's functions sent through SES, read from moto's SES backend in this
+process (the moto server runs in a thread of this process, so its backends are ours to read)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from email.message import EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 from typing import Any
 
-from syndicate_dev.local.runtime import ACCOUNT
+from syndicate_dev.local.runtime import ACCOUNT, Invocation
 
 
 @dataclass(frozen=True)
@@ -37,55 +37,61 @@ class SentEmail:
 
 
 class Outbox:
+    """The emails one stack's functions sent (an invocation listener).
+
+    moto keeps one list of sent messages per account and region, shared by every stack on the
+    same moto server; invocations are serialised process-wide, so the messages that appear
+    while one of this stack's functions runs are this stack's."""
+
     def __init__(self, region: str = "us-east-1") -> None:
         self.region = region
-        self._seen: dict[str, str] = {}  # message id -> when this stack first saw it
+        self._mine: dict[str, str] = {}  # message id -> when this stack saw it sent
+        self._before = 0
         self._lock = threading.Lock()
 
-    def _backend(self) -> Any:
+    def _sent(self) -> list[Any]:
         from moto.ses.models import ses_backends
 
-        return ses_backends[ACCOUNT][self.region]
+        return list(ses_backends[ACCOUNT][self.region].sent_messages)
 
-    def refresh(self) -> None:
-        """Note the time of messages not seen yet (called after every invocation)."""
+    # -- an invocation listener --------------------------------------------------------------
+    def invocation_started(self, function: str, request_id: str) -> None:
+        self._before = len(self._sent())
+
+    def invocation_finished(self, invocation: Invocation) -> None:
         now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         with self._lock:
-            for message in list(self._backend().sent_messages):
+            for message in self._sent()[self._before :]:
                 identifier = getattr(message, "id", None)
-                if identifier and identifier not in self._seen:
-                    self._seen[identifier] = now
+                if identifier is not None:  # bulk templated sends have none: Syndicate sends none
+                    self._mine.setdefault(identifier, now)
 
+    # -- reading -----------------------------------------------------------------------------
     def messages(self) -> list[SentEmail]:
-        self.refresh()
-        found = []
-        for message in list(self._backend().sent_messages):
-            identifier = getattr(message, "id", None)
-            if identifier is None:
-                continue  # bulk templated sends: not used by Syndicate
-            raw = getattr(message, "raw_data", None) or _as_mime(message)
-            parsed = message_from_string(raw, policy=policy.default)
-            destinations = getattr(message, "destinations", None)
-            if isinstance(destinations, dict):  # simple SendEmail
-                destinations = [
-                    a for kind in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destinations.get(kind, [])
-                ]
-            to = [address for _, address in getaddresses([str(parsed.get("To") or "")]) if address]
-            if not to:
-                to = [address for _, address in getaddresses(destinations or []) if address]
-            found.append(
-                SentEmail(
-                    identifier,
-                    to,
-                    str(parsed.get("Subject") or ""),
-                    _sent_at(parsed, self._seen.get(identifier, "")),
-                    raw,
-                )
-            )
-        return found
+        with self._lock:
+            mine = dict(self._mine)
+        return [
+            _sent_email(message, mine[message.id]) for message in self._sent() if getattr(message, "id", None) in mine
+        ]
 
     def get(self, identifier: str) -> SentEmail | None:
         return next((message for message in self.messages() if message.id == identifier), None)
+
+
+def _sent_email(message: Any, seen: str) -> SentEmail:
+    raw = getattr(message, "raw_data", None) or _as_mime(message)
+    parsed = message_from_string(raw, policy=policy.default)
+    to = [address for _, address in getaddresses([str(parsed.get("To") or "")]) if address]
+    if not to:
+        to = [address for _, address in getaddresses(_destinations(message)) if address]
+    return SentEmail(message.id, to, str(parsed.get("Subject") or ""), _sent_at(parsed, seen), raw)
+
+
+def _destinations(message: Any) -> list[str]:
+    destinations = getattr(message, "destinations", None) or []
+    if isinstance(destinations, dict):  # simple SendEmail
+        return [a for kind in ("ToAddresses", "CcAddresses", "BccAddresses") for a in destinations.get(kind, [])]
+    return list(destinations)
 
 
 def _sent_at(parsed: Any, seen: str) -> str:

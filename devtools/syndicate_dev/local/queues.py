@@ -14,11 +14,12 @@ from __future__ import annotations
 import base64
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from syndicate_dev import template as tpl
-from syndicate_dev.local.runtime import FunctionFailed, FunctionRuntime
+from syndicate_dev.local.runtime import FunctionFailed, Invoker
 
 
 @dataclass
@@ -33,11 +34,12 @@ class QueueDelivery:
         self,
         template: dict[str, Any],
         resolver: tpl.Resolver,
-        runtime: FunctionRuntime,
+        runtime: Invoker,
         sqs: Any,
         *,
         retry_delay: int = 1,
         poll_interval: float = 0.25,
+        say: Callable[[str], None] = print,
     ) -> None:
         self.sources = tpl.queue_sources(template)
         self.resolver = resolver
@@ -45,11 +47,35 @@ class QueueDelivery:
         self.sqs = sqs
         self.retry_delay = retry_delay
         self.poll_interval = poll_interval
+        self.say = say
         self.stats = {source.event: DeliveryStats() for source in self.sources}
         self._locks = {source.event: threading.Lock() for source in self.sources}
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def counts(self, since: dict[str, dict[str, int]] | None = None) -> dict[str, dict[str, int]]:
+        """Messages delivered and failed per event source (since an earlier ``counts()``)."""
+        earlier = since or {}
+        return {
+            event: {
+                "delivered": stats.delivered - earlier.get(event, {}).get("delivered", 0),
+                "failed": stats.failed - earlier.get(event, {}).get("failed", 0),
+            }
+            for event, stats in self.stats.items()
+        }
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "event": source.event,
+                "function": source.function,
+                "queue": source.queue,
+                "batch_size": source.batch_size,
+                "report_batch_item_failures": source.report_batch_item_failures,
+            }
+            for source in self.sources
+        ]
 
     def queue_url(self, source: tpl.QueueSource) -> str:
         return self.resolver.names[source.queue]
@@ -158,7 +184,7 @@ class QueueDelivery:
                     busy = self.deliver_once(source) > 0 or busy
                 except Exception as error:
                     if not self._stop.is_set():
-                        print(f"[local] delivering {source.event} failed: {error}")
+                        self.say(f"delivering {source.event} failed: {error}")
             if not busy:
                 self._wake.wait(self.poll_interval)
                 self._wake.clear()

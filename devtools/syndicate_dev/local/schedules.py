@@ -150,6 +150,7 @@ class LocalSchedule:
     last_outcome: str | None = None
     runs: int = 0
     note: str | None = None
+    physical_name: str = ""  # the schedule's name in AWS: the template's Name, or one unique to the stack
 
     def as_dict(self) -> dict[str, Any]:
         def iso(moment: datetime | None) -> str | None:
@@ -159,6 +160,7 @@ class LocalSchedule:
             "name": self.name,
             "function": self.function,
             "event": self.event_name,
+            "arn": self.arn,
             "expression": self.expression,
             "enabled": self.enabled,
             "next_run": iso(self.next_run),
@@ -198,12 +200,13 @@ class LocalSchedule:
 
     @property
     def arn(self) -> str:
+        name = self.physical_name or self.name
         if self.kind == "ScheduleV2":
-            return f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule/default/syndicate-local-{self.name}"
-        return f"arn:aws:events:us-east-1:{ACCOUNT}:rule/syndicate-local-{self.name}"
+            return f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule/default/{name}"
+        return f"arn:aws:events:us-east-1:{ACCOUNT}:rule/{name}"
 
 
-def local_schedules(template: dict[str, Any], resolver: tpl.Resolver) -> list[LocalSchedule]:
+def local_schedules(template: dict[str, Any], resolver: tpl.Resolver, stack_name: str) -> list[LocalSchedule]:
     found = []
     kinds = {
         (fn, name): event["Type"]
@@ -214,9 +217,10 @@ def local_schedules(template: dict[str, Any], resolver: tpl.Resolver) -> list[Lo
         input_value = resolver.value(schedule.input) if schedule.input is not None else None
         if input_value is not None and not isinstance(input_value, str):
             input_value = json.dumps(input_value)
+        name = schedule_name(schedule.event)
         found.append(
             LocalSchedule(
-                name=schedule_name(schedule.event),
+                name=name,
                 function=schedule.function,
                 event_name=schedule.event,
                 expression=str(resolver.value(schedule.expression)),
@@ -224,6 +228,7 @@ def local_schedules(template: dict[str, Any], resolver: tpl.Resolver) -> list[Lo
                 timezone=str(resolver.value(schedule.timezone)) if schedule.timezone else None,
                 enabled=bool(schedule.enabled),
                 kind=kinds[(schedule.function, schedule.event)],
+                physical_name=str(resolver.value(schedule.name)) if schedule.name else f"{stack_name}-{name}",
             )
         )
     return found
@@ -254,6 +259,9 @@ class Scheduler:
             schedule.next_run = next_run(schedule.expression, after, schedule.timezone)
         except UnsupportedExpression as error:
             schedule.next_run, schedule.note = None, f"runs on demand only here ({error})"
+
+    def describe(self) -> list[dict[str, Any]]:
+        return [schedule.as_dict() for schedule in self.schedules.values()]
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="local-scheduler", daemon=True)

@@ -65,7 +65,7 @@ class SiteServer:
             return Reply(
                 404,
                 [("Content-Type", "text/plain")],
-                b"template.yaml has no site bucket yet (a bucket behind CloudFront, or one named SiteBucket).\n",
+                b"template.yaml has no site bucket (a bucket behind CloudFront, or one named SiteBucket).\n",
             )
         key = request.path.lstrip("/")
         if not key and self.root_object:

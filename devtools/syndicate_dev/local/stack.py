@@ -1,44 +1,43 @@
-"""``LocalStack``: moto in server mode with every resource of template.yaml, the API, the
-schedules, the queue consumers, the site bucket and the console behind one HTTP server."""
+"""``LocalStack``: one stack of template.yaml on a moto server, behind one HTTP server: the API,
+its schedules, its queue consumers, its site bucket and its console.
+
+Every name is the stack's own (``<stack name>-<logical id>``), so several stacks, say a ``dev``
+and a ``prod`` stage, can run side by side in one process on one moto server, each with its own
+port, publishers, schedules, queues, outbox, logs and clock.
+"""
 
 from __future__ import annotations
 
-import logging
 import os
-import socket
-import sys
-import threading
+import re
 import time
+from collections.abc import Callable
 from datetime import datetime
-from email.utils import parseaddr
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, unquote, urlsplit
 
-import boto3
-
-from syndicate import dependencies
-from syndicate.clock import system_clock
 from syndicate_dev import template as tpl
+from syndicate_dev.local.admin import Admin
+from syndicate_dev.local.aws import REGION, LocalAws, with_parameters
 from syndicate_dev.local.clock import LocalClock
-from syndicate_dev.local.console import Console
-from syndicate_dev.local.gateway import RestApiGateway
+from syndicate_dev.local.console import Console, StackIdentity
+from syndicate_dev.local.environment import PROCESS, PROCESS_LOCK, FunctionEnvironments
+from syndicate_dev.local.gateway import RestApiGateway, stage_name
+from syndicate_dev.local.logs import FunctionLogs
 from syndicate_dev.local.outbox import Outbox
+from syndicate_dev.local.publishers import LocalPublishers, publishers_table
 from syndicate_dev.local.queues import QueueDelivery
-from syndicate_dev.local.runtime import FunctionRuntime, Invocation
+from syndicate_dev.local.routing import LocalRouter
+from syndicate_dev.local.runtime import FunctionRuntime
 from syndicate_dev.local.schedules import LocalSchedule, Scheduler, local_schedules
+from syndicate_dev.local.server import LocalHttpServer
 from syndicate_dev.local.site import SiteServer, default_root_object, site_bucket
-from syndicate_dev.local.wire import Reply, Request
-from syndicate_dev.provision import create_resources, verify_email_identity
+from syndicate_dev.local.terminal import Terminal
 
-REGION = "us-east-1"
 API_KEY_VARIABLE = "SYNDICATE_DEV_API_KEY"
-_FAKE_CREDENTIALS = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-}
+DEFAULT_STACK_NAME = "syndicate-local"
+_STACK_NAME = re.compile(r"[A-Za-z][-A-Za-z0-9]{0,127}")  # CloudFormation's rule for stack names
+_NAME_LIMITS = {"AWS::S3::Bucket": 63, "AWS::SQS::Queue": 75}  # 80 for a queue, less ".fifo"
 
 
 class LocalStack:
@@ -47,121 +46,163 @@ class LocalStack:
         host: str = "127.0.0.1",
         port: int = 3000,
         *,
+        stack_name: str = DEFAULT_STACK_NAME,
+        stage: str | None = None,
+        moto_url: str | None = None,
         template: dict[str, Any] | None = None,
         api_key: str | None = None,
         retry_delay: int = 1,
         run_schedules: bool = True,
-        access_log: bool = True,
+        terminal: Terminal | None = None,
+        log_dir: Path | None = None,
+        verbose: bool = False,
     ) -> None:
-        self.host = host
-        self.port = port
-        self.template = template or tpl.load()
+        base = template or tpl.load()
+        check_stack_name(stack_name, base)
+        self.template = base if stage is None else with_parameters(base, {"Stage": check_stage(stage, base)})
+        self.host, self.port = host, port
+        self.stack_name = stack_name
+        self.moto_url = moto_url  # a moto server of this process to share (it must outlive this stack)
         self.api_key = api_key if api_key is not None else (os.environ.get(API_KEY_VARIABLE) or None)
         self.retry_delay = retry_delay
         self.run_schedules = run_schedules
-        self.access_log = access_log
+        self.terminal = terminal or Terminal()
+        self.log_dir = log_dir
+        self.verbose = verbose
         self.started_in: float | None = None
         self.dev_publisher_id: str | None = None
-        self._moto: Any = None
-        self._http: ThreadingHTTPServer | None = None
-        self._http_thread: threading.Thread | None = None
+        self._stops: list[Callable[[], None]] = []
 
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> LocalStack:
         started = time.perf_counter()
-        logging.getLogger("werkzeug").setLevel(logging.ERROR)
-        self._http = ThreadingHTTPServer((self.host, self.port), _handler_for(self))
-        self._http.daemon_threads = True
-        self.port = self._http.server_address[1]
-        shown_host = "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host  # noqa: S104 - a comparison, not a bind
-        self.base_url = f"http://{shown_host}:{self.port}"
-
-        from moto.server import ThreadedMotoServer
-
-        self._moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        self._moto.start()
-        moto_host, moto_port = self._moto.get_host_and_port()
-        self.moto_url = f"http://{moto_host}:{moto_port}"
-        for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "AWS_DEFAULT_PROFILE"):
-            os.environ.pop(name, None)
-        os.environ.update(_FAKE_CREDENTIALS, AWS_ENDPOINT_URL=self.moto_url, POWERTOOLS_TRACE_DISABLED="true")
-
-        self.clock = LocalClock()
-        dependencies.use_clock(self.clock)
-        self.session = boto3.session.Session(region_name=REGION)
-        self.resolver = create_resources(self.template, prefix="syndicate-local", session=self.session)
-        self.gateway_stage = str(
-            self.resolver.value(
-                next(iter(tpl.resources(self.template, "AWS::Serverless::Api").values()), {}).get("StageName", "Prod")
-            )
-        )
-        self.api_url = f"{self.base_url}/{self.gateway_stage}"
-        self.site_url = self.base_url
-        if "SiteUrl" in self.resolver.parameters:
-            self.resolver.parameters["SiteUrl"] = self.site_url
-        self.outbox = Outbox(REGION)
-        self.runtime = FunctionRuntime(
-            self.template,
-            self.resolver,
-            region=REGION,
-            after_invoke=self._after_invoke,
-            overrides={"SITE_URL": self.site_url, "API_URL": self.api_url},
-        )
-        self._verify_senders()
-        self.gateway = RestApiGateway(self.template, self.resolver, self.runtime)
-        bucket = site_bucket(self.template)
-        self.site = SiteServer(
-            self.session.client("s3"),
-            self.resolver.names.get(bucket) if bucket else None,
-            default_root_object(self.template),
-        )
-        self.delivery = QueueDelivery(
-            self.template, self.resolver, self.runtime, self.session.client("sqs"), retry_delay=self.retry_delay
-        )
-        self.scheduler = Scheduler(local_schedules(self.template, self.resolver), self._fire, now=self.clock)
-        self.console = Console(self)
-        created = self.create_publisher("Local Publisher", api_key=self.api_key)
-        self.api_key, self.dev_publisher_id = created.api_key, created.publisher.publisher_id
-
-        self._http_thread = threading.Thread(target=self._http.serve_forever, name="local-http", daemon=True)
-        self._http_thread.start()
-        self.delivery.start()
-        if self.run_schedules:
-            self.scheduler.start()
+        try:
+            self._start_parts()
+        except BaseException:
+            self.stop()
+            raise
         self.started_in = time.perf_counter() - started
         return self
 
+    def _start_parts(self) -> None:
+        self.server = LocalHttpServer(self.host, self.port, self.terminal)  # fails first if the port is taken
+        self._stops.append(self.server.close)
+        self.port, self.base_url = self.server.port, self.server.base_url
+        self.aws = LocalAws(self.moto_url)
+        self._stops.append(self.aws.stop)
+        self.moto_url = self.aws.endpoint
+        self.clock = LocalClock()
+        self.template = with_parameters(self.template, {"SiteUrl": self.base_url})
+        self._stops.append(self._release_process)
+        with PROCESS_LOCK:
+            PROCESS.enter((self, None), self.aws.environment(), self.clock)
+            self.resolver = self.aws.provision(self.template, self.stack_name)
+        self.logs = FunctionLogs(self.log_dir, echo=self.terminal.say if self.verbose else None)
+        self.logs.start()
+        self._stops.append(self.logs.stop)
+        self._assemble()
+        created = self.publishers.create("Local Publisher", api_key=self.api_key)
+        self.api_key, self.dev_publisher_id = created.api_key, created.publisher.publisher_id
+        self.server.serve(self.router.dispatch)
+        self._stops.append(self.server.shutdown)
+        self.delivery.start()
+        self._stops.append(self.delivery.stop)
+        if self.run_schedules:
+            self.scheduler.start()
+            self._stops.append(self.scheduler.stop)
+
+    def _assemble(self) -> None:
+        """The parts, each given only the collaborators it uses."""
+        self.gateway_stage = stage_name(self.template, self.resolver)
+        self.api_url = f"{self.base_url}/{self.gateway_stage}"
+        self.site_url = self.base_url
+        self.outbox = Outbox(REGION)
+        self.runtime = self._runtime()
+        self.gateway = RestApiGateway(
+            self.template, self.resolver, self.runtime, now=lambda: self.clock().timestamp(), say=self.terminal.say
+        )
+        bucket = site_bucket(self.template)
+        bucket_name = self.resolver.names.get(bucket) if bucket else None
+        self.site = SiteServer(self.aws.client("s3"), bucket_name, default_root_object(self.template))
+        sqs = self.aws.client("sqs")
+        self.delivery = QueueDelivery(
+            self.template, self.resolver, self.runtime, sqs, retry_delay=self.retry_delay, say=self.terminal.say
+        )
+        schedules = local_schedules(self.template, self.resolver, self.stack_name)
+        self.scheduler = Scheduler(schedules, self._fire, now=self.clock)
+        environments = self.runtime.environments
+        table = publishers_table({name: environments.of(name) for name in environments.functions}, self.resolver.names)
+        self.publishers = LocalPublishers(
+            table, self.clock, self.runtime.call_isolated, self.gateway.forget_authorizations
+        )
+        self.router = LocalRouter(self._admin(), self.gateway, self.site)
+
+    def _runtime(self) -> FunctionRuntime:
+        """The functions, each with its environment; whatever they send or print is the stack's."""
+        environments = FunctionEnvironments(
+            self.template,
+            self.resolver,
+            stack_name=self.stack_name,
+            region=REGION,
+            overrides={"SITE_URL": self.site_url, "API_URL": self.api_url},
+        )
+        runtime = FunctionRuntime(
+            environments,
+            aws=self.aws.environment(),
+            clock=self.clock,
+            listeners=[self.outbox, self.logs, self.terminal],
+            owner=self,
+        )
+        runtime.call_isolated(lambda: self.aws.verify_senders(map(environments.of, environments.functions)))
+        return runtime
+
+    def _admin(self) -> Admin:
+        identity = StackIdentity(
+            self.stack_name, self.stage, self.base_url, self.api_url, self.site_url, self.aws.endpoint
+        )
+        console = Console(
+            identity=identity,
+            outbox=self.outbox,
+            scheduler=self.scheduler,
+            delivery=self.delivery,
+            publishers=self.publishers,
+            logs=self.logs,
+            routes=self.gateway.routes_for_console(),
+            invocations=lambda: self.runtime.invocations,
+        )
+        return Admin(
+            console=console,
+            outbox=self.outbox,
+            scheduler=self.scheduler,
+            delivery=self.delivery,
+            publishers=self.publishers,
+            runtime=self.runtime,
+            clock=self.clock,
+            logs=self.logs,
+            describe=self.description,
+        )
+
+    def _release_process(self) -> None:
+        """Give the process environment back if this stack's functions hold it."""
+        with PROCESS_LOCK:
+            PROCESS.release(lambda owner: isinstance(owner, tuple) and owner[0] is self)
+
     def stop(self) -> None:
-        dependencies.use_clock(system_clock)
-        if self.run_schedules and getattr(self, "scheduler", None):
-            self.scheduler.stop()
-        if getattr(self, "delivery", None):
-            self.delivery.stop()
-        if self._http is not None:
-            self._http.shutdown()
-            self._http.server_close()
-        if self._moto is not None:
-            self._moto.stop()
+        """Stop what started, newest first (safe to call after a failed start)."""
+        while self._stops:
+            self._stops.pop()()
 
     def __enter__(self) -> LocalStack:
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    # -- what the pieces share ---------------------------------------------------------------
-    def _after_invoke(self, invocation: Invocation) -> None:
-        self.outbox.refresh()
-
-    def _verify_senders(self) -> None:
-        """Every address a function's environment names may send mail (SES needs verified
-        senders; the template's own AWS::SES::EmailIdentity resources are created as well)."""
-        for logical_id in self.runtime.functions:
-            for value in self.runtime.environment(logical_id).values():
-                _, address = parseaddr(value)
-                if "@" in address and "." in address.split("@")[-1] and " " not in address:
-                    verify_email_identity(self.session, address)
-                    verify_email_identity(self.session, address.split("@")[-1])
+    # -- what the parts share ----------------------------------------------------------------
+    @property
+    def stage(self) -> str:
+        """The Stage parameter this stack was made with."""
+        return str(self.resolver.parameters.get("Stage", self.gateway_stage))
 
     def _fire(self, schedule: LocalSchedule, at: datetime) -> Any:
         return self.runtime.invoke(schedule.function, schedule.event(at))
@@ -169,158 +210,40 @@ class LocalStack:
     def invoke(self, function: str, event: Any) -> Any:
         return self.runtime.invoke(function, event)
 
-    def run_schedule(self, name: str, at: datetime | None = None) -> dict[str, Any]:
-        """Run a schedule now (as scheduled for ``at``, default now); return once it and every
-        SQS delivery it caused have finished."""
-        started = time.perf_counter()
-        schedule = self.scheduler.schedules[name]
-        before = {event: (stats.delivered, stats.failed) for event, stats in self.delivery.stats.items()}
-        result = self.scheduler.fire(name, at)
-        drained = self.delivery.drain()
-        deliveries = {
-            event: {"delivered": stats.delivered - before[event][0], "failed": stats.failed - before[event][1]}
-            for event, stats in self.delivery.stats.items()
-        }
-        return {
-            "schedule": name,
-            "function": schedule.function,
-            "result": result,
-            "queues_drained": drained,
-            "deliveries": deliveries,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-        }
-
-    def publishers_table(self) -> str:
-        for logical_id in self.runtime.functions:
-            table = self.runtime.environment(logical_id).get("PUBLISHERS_TABLE")
-            if table:
-                return table
-        return self.resolver.names["PublishersTable"]
-
-    def create_publisher(self, name: str, api_key: str | None = None) -> Any:
-        from syndicate.adapters.publishers import PublisherStore
-        from syndicate.publishers.keys import PublisherDirectory
-
-        table = self.publishers_table()
-        return self.runtime.call_isolated(
-            lambda: PublisherDirectory(PublisherStore(table), self.clock).create(name, api_key=api_key)
-        )
-
-    def publishers(self) -> list[Any]:
-        from syndicate.adapters.publishers import PublisherStore
-
-        table = self.publishers_table()
-        return self.runtime.call_isolated(lambda: PublisherStore(table).list())
-
     def description(self) -> dict[str, Any]:
         return {
+            "stack_name": self.stack_name,
+            "stage": self.gateway_stage,
             "api_url": self.api_url,
             "site_url": self.site_url,
             "console_url": f"{self.base_url}/_local/",
-            "moto_url": self.moto_url,
+            "moto_url": self.aws.endpoint,
             "region": REGION,
-            "stage": self.gateway_stage,
             "names": dict(self.resolver.names),
             "site_bucket": self.site.bucket,
-            "schedules": [s.as_dict() for s in self.scheduler.schedules.values()],
-            "queue_sources": [
-                {
-                    "event": s.event,
-                    "function": s.function,
-                    "queue": s.queue,
-                    "batch_size": s.batch_size,
-                    "report_batch_item_failures": s.report_batch_item_failures,
-                }
-                for s in self.delivery.sources
-            ],
+            "schedules": self.scheduler.describe(),
+            "queue_sources": self.delivery.describe(),
             "functions": sorted(self.runtime.functions),
+            "log_dir": str(self.log_dir) if self.log_dir is not None else None,
         }
 
-    # -- HTTP --------------------------------------------------------------------------------
-    def dispatch(self, request: Request) -> Reply:
-        path = request.path
-        if path == "/_local" or path.startswith("/_local/"):
-            return self.console.handle(request)
-        stage = f"/{self.gateway_stage}"
-        if path == stage or path.startswith(stage + "/"):
-            return self.gateway.handle(request, path[len(stage) :] or "/")
-        if request.method in ("GET", "HEAD"):
-            last = path.rsplit("/", 1)[-1]
-            if path.startswith("/feeds/") or ("." in last and self.site.has(path)):
-                return self.site.handle(request)
-            if path == "/" and self.gateway.match(request.method, "/") is None:
-                return Reply.redirect("/_local/")
-        return self.gateway.handle(request, path)
+
+def check_stack_name(name: str, template: dict[str, Any]) -> None:
+    """A CloudFormation stack name, short enough for the local names built from it."""
+    if not _STACK_NAME.fullmatch(name):
+        raise ValueError(f"a stack name is a letter, then letters, digits and hyphens (128 at most): {name!r}")
+    for resource_type, limit in _NAME_LIMITS.items():
+        for logical_id in tpl.resources(template, resource_type):
+            if len(f"{name}-{logical_id}") > limit:
+                raise ValueError(f"stack name {name!r} is too long: {name}-{logical_id} is over {limit} characters")
 
 
-class _LocalRequestHandler(BaseHTTPRequestHandler):
-    """One HTTP exchange with the local stack (``_handler_for`` binds it to a stack)."""
-
-    stack: LocalStack
-    protocol_version = "HTTP/1.1"
-
-    def setup(self) -> None:
-        super().setup()
-        # Headers and body leave in separate writes; without this a keep-alive client waits
-        # for the delayed ACK (about 40 ms) on every response.
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-    def version_string(self) -> str:
-        return "syndicate-local"
-
-    def _serve(self) -> None:
-        started = time.perf_counter()
-        split = urlsplit(self.path)
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
-        request = Request(
-            method=self.command,
-            path=unquote(split.path) or "/",
-            query=parse_qsl(split.query, keep_blank_values=True),
-            headers=list(self.headers.items()),
-            body=body,
-            client_ip=self.client_address[0],
-            raw_path=split.path,
-        )
-        try:
-            reply = self.stack.dispatch(request)
-        except Exception:
-            import traceback
-
-            traceback.print_exc()
-            reply = Reply.json(
-                500,
-                {
-                    "title": "Internal Server Error",
-                    "status": 500,
-                    "detail": "The local stack failed; see its output.",
-                },
-                "application/problem+json",
-            )
-        self._write(reply)
-        if self.stack.access_log:
-            elapsed = (time.perf_counter() - started) * 1000
-            print(f"[local] {self.command} {self.path} {reply.status} {elapsed:.0f} ms", file=sys.stderr, flush=True)
-
-    def _write(self, reply: Reply) -> None:
-        self.send_response(reply.status)
-        for name, value in reply.headers:
-            if name.lower() not in ("content-length", "connection", "transfer-encoding"):
-                self.send_header(name, value)
-        no_body = self.command == "HEAD" or reply.status in (204, 304) or 100 <= reply.status < 200
-        self.send_header("Content-Length", "0" if reply.status in (204, 304) else str(len(reply.body)))
-        self.end_headers()
-        if not no_body:
-            self.wfile.write(reply.body)
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("do_"):  # every method reaches the gateway, which answers like API Gateway
-            return self._serve
-        raise AttributeError(name)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # _serve logs one line per request
-
-
-def _handler_for(stack: LocalStack) -> type[BaseHTTPRequestHandler]:
-    return type("Handler", (_LocalRequestHandler,), {"stack": stack})
+def check_stage(stage: str, template: dict[str, Any]) -> str:
+    """``stage`` when the template's Stage parameter takes it."""
+    parameter = (template.get("Parameters") or {}).get("Stage")
+    if parameter is None:
+        raise ValueError("template.yaml has no Stage parameter")
+    allowed = [str(value) for value in parameter.get("AllowedValues") or []]
+    if allowed and stage not in allowed:
+        raise ValueError(f"template.yaml's Stage is one of {', '.join(allowed)}, not {stage!r}")
+    return stage

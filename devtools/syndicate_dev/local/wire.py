@@ -52,6 +52,14 @@ class Reply:
         return cls(status, [("Content-Type", content_type)], json.dumps(document, ensure_ascii=False).encode("utf-8"))
 
     @classmethod
+    def problem(cls, status: int, title: str, detail: str | None = None) -> Reply:
+        """An RFC 9457 problem document, as every answer of the local stack's own routes is."""
+        document: dict[str, Any] = {"title": title, "status": status}
+        if detail is not None:
+            document["detail"] = detail
+        return cls.json(status, document, "application/problem+json")
+
+    @classmethod
     def html(cls, status: int, page: str) -> Reply:
         return cls(status, [("Content-Type", "text/html; charset=utf-8")], page.encode("utf-8"))
 

@@ -1,7 +1,8 @@
 """PublisherAuthorizerFunction: API Gateway REQUEST authorizer, API key -> publisher id.
 
 The result is cached by API Gateway per Authorization header, so the policy allows every
-method of the stage, not just the one being called.
+method of the stage, not just the one being called. It names the publisher's usage-plan key,
+which API Gateway throttles per publisher (the API's key source is the authorizer).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from syndicate import dependencies
 from syndicate.observability import logger, metrics, tracer
+from syndicate.publishers.keys import usage_key
 
 
 @logger.inject_lambda_context
@@ -36,6 +38,7 @@ def handler(event: APIGatewayAuthorizerRequestEvent, context: LambdaContext) -> 
         aws_account_id=arn.aws_account_id,
         api_id=arn.api_id,
         stage=arn.stage,
+        usage_identifier_key=usage_key(publisher.publisher_id),
     )
     policy.allow_all_routes()
     return policy.asdict()

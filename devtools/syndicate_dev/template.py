@@ -207,6 +207,8 @@ def queue_sources(template: dict[str, Any]) -> list[QueueSource]:
 
 
 _NO_VALUE = object()  # what !Ref AWS::NoValue stands for until deep_value drops it
+
+
 def _number(text: Any) -> int | float:
     """A Number parameter's value: CloudFormation's Number is an integer or a float."""
     value = str(text).strip()

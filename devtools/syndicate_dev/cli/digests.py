@@ -39,9 +39,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from botocore.exceptions import BotoCoreError, ClientError
+
     try:
         answer = _local(args) if args.endpoint else _deployed(args)
-    except delivery.DeliveryProblem as problem:
+    except (delivery.DeliveryProblem, ClientError, BotoCoreError) as problem:
         print(f"syndicate digests {args.action}: {problem}", file=sys.stderr)
         return 1
     if args.action == "report":

@@ -25,11 +25,11 @@ def register(commands: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from botocore.exceptions import ClientError
+    from botocore.exceptions import BotoCoreError, ClientError
 
     try:
         facts = doctor.gather(args.stack)
-    except ClientError as error:
+    except (ClientError, BotoCoreError) as error:
         print(f"syndicate doctor: cannot read stack {args.stack}: {error}", file=sys.stderr)
         return 1
     findings = doctor.diagnose(facts)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -9,7 +10,8 @@ from moto import mock_aws
 
 from syndicate import dependencies
 from syndicate.clock import system_clock
-from tests.support.clock import FakeClock
+from syndicate_dev import moto_gaps
+from tests.support.clock import FakeClock, FakeTimer
 from tests.support.logs import FunctionOutput
 from tests.support.stack import Stack, build_stack
 
@@ -36,10 +38,25 @@ def clock() -> Iterator[FakeClock]:
 
 
 @pytest.fixture
-def aws():
+def pacing() -> Iterator[FakeTimer]:
+    """The time digest senders pace themselves by: it moves only when they sleep, and records it."""
+    timer = FakeTimer()
+    dependencies.use_pacing(timer, timer.sleep)
+    yield timer
+    dependencies.use_pacing(time.monotonic, time.sleep)
+
+
+@pytest.fixture
+def aws(pacing):
+    """moto, with what moto does not answer (SES GetAccount, event destinations) answered by moto_gaps."""
     with mock_aws():
+        moto_gaps.ses.reset()
+        moto_gaps.ses.install()
         dependencies.forget()
-        yield
+        try:
+            yield
+        finally:
+            moto_gaps.ses.uninstall()
     dependencies.forget()
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import boto3
 
+from syndicate_dev import moto_gaps
 from syndicate_dev import template as tpl
 
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode")
@@ -157,18 +158,36 @@ def _create_secrets(
         resolver.attributes[(logical_id, "Arn")] = arn
 
 
+def _resolved(resolver: tpl.Resolver, node: Any) -> Any:
+    """``node`` with every intrinsic in it evaluated."""
+    node = resolver.value(node)
+    if isinstance(node, dict):
+        return {key: _resolved(resolver, value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_resolved(resolver, value) for value in node]
+    return node
+
+
+_CONFIGURATION_SET_OPTIONS = ("ReputationOptions", "SendingOptions", "SuppressionOptions")
+
+
 def _create_email_resources(
     template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str
 ) -> None:
     """SES configuration sets first (an identity may name one), then the sending identities,
-    which moto treats as verified, so sends from them are accepted."""
+    which moto treats as verified, so sends from them are accepted. moto keeps no SES v2 event
+    destinations: the template's are given to the stand-in that answers for them (moto_gaps)."""
     sesv2 = session.client("sesv2")
     for logical_id, props in tpl.resources(template, "AWS::SES::ConfigurationSet").items():
         name = str(resolver.value(props["Name"])) if "Name" in props else f"{prefix}-{logical_id}"
         existing = sesv2.list_configuration_sets().get("ConfigurationSets", [])
         if name not in existing:
-            sesv2.create_configuration_set(ConfigurationSetName=name)
+            options = {key: _resolved(resolver, props[key]) for key in _CONFIGURATION_SET_OPTIONS if key in props}
+            sesv2.create_configuration_set(ConfigurationSetName=name, **options)
         resolver.names[logical_id] = name
+    for props in tpl.resources(template, "AWS::SES::ConfigurationSetEventDestination").values():
+        destination_set = str(resolver.value(props["ConfigurationSetName"]))
+        moto_gaps.ses.add_event_destination(destination_set, _resolved(resolver, props["EventDestination"]))
     for logical_id, props in tpl.resources(template, "AWS::SES::EmailIdentity").items():
         identity = str(resolver.value(props["EmailIdentity"]))
         request: dict[str, Any] = {"EmailIdentity": identity}

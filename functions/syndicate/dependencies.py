@@ -22,12 +22,14 @@ from syndicate.clock import Clock, system_clock
 if TYPE_CHECKING:
     from syndicate.adapters.articles import ArticleStore
     from syndicate.adapters.cloudformation import CustomResourceResponder
+    from syndicate.adapters.delivery_records import DeliveryRecordStore
     from syndicate.adapters.queues import QueueWriter
-    from syndicate.adapters.ses import SesTransport
+    from syndicate.adapters.ses import SesAccount, SesTransport
     from syndicate.adapters.subscribers import SubscriberStore
     from syndicate.articles.service import ArticleService
     from syndicate.digests.delivery import DigestDelivery
     from syndicate.digests.feedback import FeedbackRecorder
+    from syndicate.digests.guard import ReputationGuard
     from syndicate.digests.schedule import DigestScheduler
     from syndicate.feeds.render import FeedRenderer
     from syndicate.mailing.message import SenderProfile
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
 
 _clock: Clock = system_clock
 _sleep: Callable[[float], None] = time.sleep
+_pacing_clock: Callable[[], float] = time.monotonic
+_pacing_sleep: Callable[[float], None] = time.sleep
 
 
 def clock() -> Clock:
@@ -62,6 +66,13 @@ def use_sleep(new_sleep: Callable[[float], None]) -> None:
     """How the SES backoff waits (tests hand in a recorder so nothing sleeps)."""
     global _sleep
     _sleep = new_sleep
+    forget()
+
+
+def use_pacing(monotonic: Callable[[], float], sleep: Callable[[float], None]) -> None:
+    """The time the digest sender paces itself by (tests hand in a fake that advances when slept on)."""
+    global _pacing_clock, _pacing_sleep
+    _pacing_clock, _pacing_sleep = monotonic, sleep
     forget()
 
 
@@ -249,6 +260,31 @@ def welcome_service() -> WelcomeService:
 
 
 @cache
+def delivery_records() -> DeliveryRecordStore:
+    table = settings.subscriber_settings().subscribers_table
+    from syndicate.adapters.delivery_records import DeliveryRecordStore
+
+    return DeliveryRecordStore(table)
+
+
+@cache
+def sending_account() -> SesAccount:
+    """SES's view of the account (GetAccount), read at most every few minutes per container."""
+    from syndicate.adapters.ses import SesAccount
+
+    return SesAccount(monotonic=lambda: _pacing_clock())
+
+
+@cache
+def reputation_guard() -> ReputationGuard:
+    reputation = settings.reputation_settings()
+    from syndicate.digests.guard import ReputationGuard, Thresholds
+
+    thresholds = Thresholds(reputation.bounce_rate, reputation.complaint_rate, reputation.minimum_sends)
+    return ReputationGuard(sending_account(), delivery_records(), clock(), thresholds)
+
+
+@cache
 def digest_scheduler() -> DigestScheduler:
     schedule, site_url, name = settings.digest_schedule_settings(), settings.site_settings().site_url, sender_name()
     from syndicate.adapters.editions import EditionStore
@@ -262,25 +298,42 @@ def digest_scheduler() -> DigestScheduler:
         EditionRenderer(site_url, name),
         EditionStore(schedule.digest_bucket),
         QueueWriter(schedule.digest_queue_url),
+        reputation_guard(),
+        delivery_records(),
+        clock(),
     )
 
 
 @cache
 def digest_delivery() -> DigestDelivery:
-    delivery = settings.digest_delivery_settings()
+    delivery, pacing = settings.digest_delivery_settings(), settings.pacing_settings()
     from syndicate.adapters.editions import EditionStore
+    from syndicate.adapters.ses import Backoff, SesTransport
     from syndicate.adapters.subscribers import DeliveryLedger
-    from syndicate.digests.delivery import DigestDelivery
+    from syndicate.digests.delivery import DigestDelivery, DigestMessages
+    from syndicate.digests.pacing import Pacer
     from syndicate.mailing.links import SubscriptionLinks
 
-    return DigestDelivery(
-        subscriber_store(),
-        DeliveryLedger(delivery.delivery_ledger_table),
-        mail_transport(),
+    messages = DigestMessages(
         EditionStore(delivery.digest_bucket),
         token_signer(),
         SubscriptionLinks(delivery.api_url),
         sender_profile(),
+        clock(),
+    )
+    # Throttling is the pacer's to answer (slow down, try again), so SES is asked once per try.
+    transport = SesTransport(settings.sender_settings().configuration_set, backoff=Backoff(attempts=1))
+    pacer = Pacer(sending_account(), pacing.sender_concurrency, lambda: _pacing_clock(), lambda s: _pacing_sleep(s))
+    records = delivery_records()
+    return DigestDelivery(
+        subscriber_store(),
+        DeliveryLedger(delivery.delivery_ledger_table),
+        transport,
+        messages,
+        reputation_guard(),
+        records,
+        records,
+        pacer,
         clock(),
     )
 
@@ -288,7 +341,7 @@ def digest_delivery() -> DigestDelivery:
 def feedback_recorder() -> FeedbackRecorder:
     from syndicate.digests.feedback import FeedbackRecorder
 
-    return FeedbackRecorder(subscriber_store(), clock(), id_secret=token_secret())
+    return FeedbackRecorder(subscriber_store(), delivery_records(), clock(), id_secret=token_secret())
 
 
 # -- teardown -----------------------------------------------------------------------------------
@@ -317,6 +370,9 @@ FACTORIES = (
     mail_transport,
     sender_profile,
     confirmation_queue,
+    delivery_records,
+    sending_account,
+    reputation_guard,
     digest_scheduler,
     digest_delivery,
 )

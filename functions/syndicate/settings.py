@@ -91,6 +91,28 @@ def _origins(text: str) -> tuple[str, ...]:
     return origins
 
 
+def _percent(variable: str) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0 < value <= 100:
+            raise ConfigurationError(f"{variable} must be a percentage above 0 and at most 100, not {text!r}")
+        return value / 100
+
+    return parse
+
+
+def _whole_number(variable: str, lowest: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not text.isdigit() or int(text) < lowest:
+            raise ConfigurationError(f"{variable} must be a whole number of at least {lowest}, not {text!r}")
+        return int(text)
+
+    return parse
+
+
 def _http_url(text: str) -> str:
     if not text.startswith(("https://", "http://")):
         raise ConfigurationError(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {text!r}")
@@ -213,6 +235,26 @@ class DigestDeliverySettings(FromEnvironment):
     api_url: str = setting("API_URL", url=True, parse=_form_api_url)
 
 
+@dataclass(frozen=True)
+class ReputationSettings(FromEnvironment):
+    """When digests pause: bounce and complaint rates (given in percent of the digests sent, read
+    as fractions) and how many sends a rate needs before it counts."""
+
+    bounce_rate: float = setting("REPUTATION_BOUNCE_RATE_PERCENT", parse=_percent("REPUTATION_BOUNCE_RATE_PERCENT"))
+    complaint_rate: float = setting(
+        "REPUTATION_COMPLAINT_RATE_PERCENT", parse=_percent("REPUTATION_COMPLAINT_RATE_PERCENT")
+    )
+    minimum_sends: int = setting("REPUTATION_MINIMUM_SENDS", parse=_whole_number("REPUTATION_MINIMUM_SENDS", 1))
+
+
+@dataclass(frozen=True)
+class PacingSettings(FromEnvironment):
+    """SendDigestsFunction: how many senders may run at once (the SQS event source's maximum
+    concurrency), among whom the account's send rate is shared."""
+
+    sender_concurrency: int = setting("SENDER_CONCURRENCY", parse=_whole_number("SENDER_CONCURRENCY", 1))
+
+
 article_storage_settings = _once(ArticleStorageSettings)
 site_settings = _once(SiteSettings)
 idempotency_settings = _once(IdempotencySettings)
@@ -227,6 +269,8 @@ subscription_page_settings = _once(SubscriptionPageSettings)
 confirmation_settings = _once(ConfirmationSettings)
 digest_schedule_settings = _once(DigestScheduleSettings)
 digest_delivery_settings = _once(DigestDeliverySettings)
+reputation_settings = _once(ReputationSettings)
+pacing_settings = _once(PacingSettings)
 
 CACHED = (
     article_storage_settings,
@@ -243,6 +287,8 @@ CACHED = (
     confirmation_settings,
     digest_schedule_settings,
     digest_delivery_settings,
+    reputation_settings,
+    pacing_settings,
 )
 
 

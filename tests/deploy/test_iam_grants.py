@@ -3,7 +3,7 @@
 How the calls are known: by running the code. A tour drives every function of template.yaml
 through its handler on moto (the publisher API and its authorizer, sign-up and the links in
 the emails, a feed render before and after a retraction, a daily digest through the template's
-SQS event sources with SES throttling one send, a bounce, the teardown of a deleted stack),
+SQS event sources with SES throttling one send and refusing the next, a bounce, the teardown of a deleted stack),
 and a botocore hook records every call with the function that made it: its parameters name the
 exact table, index, key, queue, secret, sender and configuration set. Reading the adapters
 instead would give the operations but not the resources, would have to know what Powertools
@@ -37,11 +37,12 @@ from syndicate import dependencies
 from syndicate.adapters.publishers import PublisherStore
 from syndicate.clock import system_clock
 from syndicate.publishers.keys import PublisherDirectory
+from syndicate_dev import moto_gaps
 from syndicate_dev import template as tpl
 from syndicate_dev.local.queues import QueueDelivery
 from syndicate_dev.local.runtime import FunctionFailed
 from tests.support import events
-from tests.support.clock import FakeClock
+from tests.support.clock import FakeClock, FakeTimer
 from tests.support.digests import MailingWorld, SenderContext, SesFaults
 from tests.support.functions import Functions
 from tests.support.iam import Arns, Authorisation, AwsCall, PolicySet, Statement, authorisations, statements_of
@@ -69,6 +70,11 @@ UNUSED_GRANTS = {
     ("RenderFeedsFunction", "s3:ListBucket", "ListSite"): (
         "S3 answers a missing render state 404 (not 403) only to a caller that may list the bucket"
     ),
+}
+
+# Actions IAM authorises on no resource type, whose statements can only name "*".
+NO_RESOURCE_TYPE = {
+    "ses:GetAccount": "the Service Authorization Reference lists no resource type for it",
 }
 
 _running: ContextVar[str | None] = ContextVar("running", default=None)
@@ -176,7 +182,10 @@ def _digest(world: MailingWorld, clock: FakeClock, delivery: QueueDelivery, monk
     clock.set("2025-12-17T10:00:00Z")
     world.publish(events.article("ocean-heatwave-explainer"))
     world.run_schedule("daily", at="2025-12-18T07:00:00Z")
-    SesFaults(throttle=set(range(1, 7))).install(monkeypatch)  # the first send: throttled to the end
+    # The first send is throttled twice (the sender slows down), then SES refuses the account once
+    # (the claim is released and the batch retried).
+    refused = ("AccessDeniedException", "User is not authorized to perform ses:SendEmail", 400)
+    SesFaults(throttle={1, 2}, refuse={3: refused}).install(monkeypatch)
     assert delivery.drain(timeout=60)
     world.ses_event("bounce", "reader@example.com")
 
@@ -242,9 +251,12 @@ def tour() -> Tour:
     with pytest.MonkeyPatch.context() as monkeypatch, mock_aws():
         for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}.items():
             monkeypatch.setitem(os.environ, name, value)
-        clock = FakeClock()
+        clock, timer = FakeClock(), FakeTimer()
         dependencies.use_clock(clock)
         dependencies.use_sleep(lambda seconds: None)
+        dependencies.use_pacing(timer, timer.sleep)
+        moto_gaps.ses.reset()
+        moto_gaps.ses.install()  # GetAccount, which moto lacks
         try:
             stack = build_stack(prefix=f"tour{int(time.time()) % 10000}")
             stack.resolver.names["PublicApi"] = SAMPLE_API_ID
@@ -263,8 +275,10 @@ def tour() -> Tour:
             _teardown(functions, view, monkeypatch)
             _policies(view, template, result)
         finally:
+            moto_gaps.ses.uninstall()
             dependencies.use_clock(system_clock)
             dependencies.use_sleep(time.sleep)
+            dependencies.use_pacing(time.monotonic, time.sleep)
             dependencies.forget()
     return result
 
@@ -315,7 +329,8 @@ def test_no_statement_of_a_function_grants_every_action_or_every_resource(tour):
         statement.source
         for statements in tour.own_statements.values()
         for statement in statements
-        if any(a == "*" or a.endswith(":*") for a in statement.actions) or "*" in statement.resources
+        if any(a == "*" or a.endswith(":*") for a in statement.actions)
+        or ("*" in statement.resources and not set(statement.actions) <= set(NO_RESOURCE_TYPE))
     ]
 
     assert broad == []
@@ -324,10 +339,29 @@ def test_no_statement_of_a_function_grants_every_action_or_every_resource(tour):
 def test_mail_is_sent_only_from_the_configured_sender(tour):
     """The SES grants hold for SenderEmail (address or domain identity), and for nobody else."""
     arns = Arns(REGION, ACCOUNT)
-    sends = [call for call in tour.calls if call.service == "sesv2"]
+    sends = [call for call in tour.calls if call.service == "sesv2" and call.operation == "SendEmail"]
     assert sends, "the tour sent no mail"
     for call in sends:
         forged = AwsCall(
             call.function, call.service, call.operation, {**call.params, "FromEmailAddress": "ceo@example.org"}
+        )
+        assert all(tour.policies[call.function].allows(request) is None for request in authorisations(forged, arns))
+
+
+def test_the_digest_functions_write_only_delivery_records_of_the_subscribers_table(tour):
+    """Their UpdateItem and BatchWriteItem grants hold for the reputation, edition and batch
+    records (dynamodb:LeadingKeys), not for a subscriber's profile."""
+    arns = Arns(REGION, ACCOUNT)
+    writes = [
+        call
+        for call in tour.calls
+        if call.function in ("ScheduleDigestsFunction", "SendDigestsFunction")
+        and call.operation == "UpdateItem"
+        and call.params["TableName"].endswith("SubscribersTable")
+    ]
+    assert writes, "the tour recorded no delivery record"
+    for call in writes:
+        forged = AwsCall(
+            call.function, call.service, call.operation, {**call.params, "Key": {"pk": {"S": "SUBSCRIBER#sub_x"}}}
         )
         assert all(tour.policies[call.function].allows(request) is None for request in authorisations(forged, arns))

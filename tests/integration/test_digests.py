@@ -110,31 +110,36 @@ def test_the_next_day_brings_only_the_articles_of_that_day(world, clock):
     assert CLIMATE["title"] in bodies(mail)[0] and SPACE["title"] not in bodies(mail)[0]
 
 
-def test_a_throttled_recipient_is_retried_and_everyone_gets_exactly_one(world, clock, monkeypatch, sleeps):
+def test_a_throttled_sender_slows_down_and_everyone_gets_exactly_one(world, clock, monkeypatch, sleeps, pacing):
     subscribe_at_dawn(world, clock, *READERS)
     publish_in_the_morning(world, clock, SPACE)
-    SesFaults(throttle={3, 4}).install(monkeypatch)  # the 3rd recipient is throttled twice
+    faults = SesFaults(throttle={3, 4}).install(monkeypatch)  # the 3rd recipient is throttled twice
     world.run_schedule("daily", at="2025-12-18T07:00:00Z")
 
     responses = world.deliver()
 
     assert sorted(world.outbox.recipients()) == sorted(READERS)
-    assert len(sleeps) == 2
     assert [r["batchItemFailures"] for r in responses] == [[]]
+    assert faults.calls == len(READERS) + 2 and sleeps == []  # tried again by the pacer, not the backoff
+    share = 1 / (14.0 / 2)  # moto_gaps' MaxSendRate over the template's default SenderConcurrency
+    assert pacing.slept[:2] == pytest.approx([share, share])
+    assert pacing.slept[2:4] == pytest.approx([2 * share, 4 * share])  # half the pace after each throttle
 
 
-def test_a_recipient_throttled_past_every_retry_fails_the_batch_and_is_sent_on_redelivery(
-    world, clock, monkeypatch, sleeps
+def test_a_sender_throttled_again_and_again_slows_down_rather_than_failing_its_batch(
+    world, clock, monkeypatch, pacing, output
 ):
     subscribe_at_dawn(world, clock, *READERS)
     publish_in_the_morning(world, clock, SPACE)
-    SesFaults(throttle={3, 4, 5, 6, 7, 8}).install(monkeypatch)  # six attempts, all throttled
+    SesFaults(throttle=set(range(3, 11))).install(monkeypatch)  # eight throttles in a row
     world.run_schedule("daily", at="2025-12-18T07:00:00Z")
 
-    [first, *_] = world.deliver()
+    responses = world.deliver()
 
-    assert len(first["batchItemFailures"]) == 1
+    assert [r["batchItemFailures"] for r in responses] == [[]]
     assert sorted(world.outbox.recipients()) == sorted(READERS)
+    assert sum(output.metric("DigestSendsThrottled")) == 8
+    assert max(pacing.slept) == pytest.approx(64 / 7)  # down to the slowest pace, 1/64 of its share
 
 
 def test_a_batch_retried_after_a_crash_mid_way_sends_nobody_a_second_copy(world, clock, monkeypatch):
@@ -286,8 +291,6 @@ def test_a_recipient_ses_refuses_is_recorded_as_rejected_and_the_rest_of_the_bat
 @pytest.mark.parametrize(
     ("code", "message"),
     [
-        ("SendingPausedException", "Sending is paused for this account."),
-        ("AccountSuspendedException", "The account's ability to send email has been permanently restricted."),
         ("MailFromDomainNotVerifiedException", "The sending domain is not verified."),
         ("NotFoundException", "Configuration set <ConfigurationSet> does not exist."),
         ("AccessDeniedException", "User is not authorized to perform ses:SendEmail"),
@@ -299,6 +302,7 @@ def test_a_recipient_ses_refuses_is_recorded_as_rejected_and_the_rest_of_the_bat
 def test_an_account_level_refusal_fails_the_batch_and_every_reader_gets_the_digest_once_fixed(
     world, clock, monkeypatch, code, message
 ):
+    """(SES pausing or suspending the account's sending parks the batch instead: test_digest_reputation.)"""
     subscribe_at_dawn(world, clock, *READERS)
     publish_in_the_morning(world, clock, SPACE)
     SesFaults(refuse={3: (code, message, 400)}).install(monkeypatch)

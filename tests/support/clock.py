@@ -17,3 +17,18 @@ class FakeClock:
 
     def set(self, moment: str) -> None:
         self.now = datetime.fromisoformat(moment.replace("Z", "+00:00")).astimezone(UTC)
+
+
+class FakeTimer:
+    """A monotonic clock (seconds) that advances only by what is slept on it; ``slept`` lists the sleeps."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import io
 import json
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -134,9 +136,9 @@ class MailingWorld:
             records.append(record)
         return {"Records": records}
 
-    def deliver(self, rounds: int = 10, context: Any = None) -> list[dict[str, Any]]:
+    def deliver(self, rounds: int = 10, context: Any = None, batch_size: int = 10) -> list[dict[str, Any]]:
         """Do what the SQS event source does: digest batches, 10 at a time, to the sender."""
-        return self.deliver_from("DigestQueue", "SendDigestsFunction", rounds, context or SenderContext())
+        return self.deliver_from("DigestQueue", "SendDigestsFunction", rounds, context or SenderContext(), batch_size)
 
     def deliver_sign_ups(self, rounds: int = 10, context: Any = None) -> list[dict[str, Any]]:
         """Queued sign-ups, 10 at a time, to SendConfirmationsFunction (30 s timeout, as template.yaml gives it)."""
@@ -144,13 +146,15 @@ class MailingWorld:
             "ConfirmationQueue", "SendConfirmationsFunction", rounds, context or SenderContext(remaining_ms=30_000)
         )
 
-    def deliver_from(self, queue: str, function: str, rounds: int, context: Any) -> list[dict[str, Any]]:
+    def deliver_from(
+        self, queue: str, function: str, rounds: int, context: Any, batch_size: int = 10
+    ) -> list[dict[str, Any]]:
         """What an SQS event source does: batches of 10 to ``function``, failures made visible again."""
         sqs = client("sqs")
         url = self.stack.name(queue)
         responses = []
         for _ in range(rounds):
-            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, AttributeNames=["All"]).get(
+            messages = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=batch_size, AttributeNames=["All"]).get(
                 "Messages", []
             )
             if not messages:
@@ -185,6 +189,69 @@ class MailingWorld:
         event = events.load(f"ses/{name}.json")
         text = json.dumps(event).replace("reader@example.com", address)
         return self.functions.invoke("RecordMailFeedbackFunction", json.loads(text))
+
+    def feedback(self, name: str, address: str, edition: str, sent_at: str) -> dict[str, Any]:
+        """SES's bounce or complaint event (events/ses/) about the digest ``edition`` sent at ``sent_at``."""
+        event = json.loads(json.dumps(events.load(f"ses/{name}.json")).replace("reader@example.com", address))
+        event["detail"]["mail"]["tags"]["edition"] = [edition]
+        event["detail"]["mail"]["timestamp"] = sent_at
+        return self.functions.invoke("RecordMailFeedbackFunction", event)
+
+    # -- many readers, and the operator's command -------------------------------------------------
+
+    def readers(self, count: int, cadence: str = "daily", since: str = "2025-12-17T06:00:00Z") -> list[str]:
+        """``count`` confirmed readers, written straight into the table (the sign-up path is tested elsewhere)."""
+        from syndicate import dependencies
+        from syndicate.mailing.model import PENDING, Subscriber, subscriber_id
+
+        self.functions.activate("SubscriptionsApiFunction")
+        store, secret = dependencies.subscriber_store(), dependencies.token_secret()
+        addresses = [f"many{n}@example.com" for n in range(count)]
+        for address in addresses:
+            pending = Subscriber(subscriber_id(secret, address), address, PENDING, cadence, (), since, since)
+            assert store.save_pending(pending, expires_at=2_000_000_000) and store.confirm(pending.id, since)
+        return addresses
+
+    def stack_name(self) -> str:
+        """A CloudFormation stack (on moto) with the outputs and parameters of the deployed template."""
+        name = f"syndicate-{self.stack.name('SubscribersTable').split('-')[0]}"
+        outputs = {
+            "SubscribersTableName": self.stack.name("SubscribersTable"),
+            "DigestQueueUrl": self.stack.name("DigestQueue"),
+            "DigestDeadLetterQueueUrl": self.stack.name("DigestDeadLetterQueue"),
+            "SesConfigurationSetName": self.stack.name("DigestConfigurationSet"),
+        }
+        cloudformation = client("cloudformation")
+        if name not in [s["StackName"] for s in cloudformation.list_stacks().get("StackSummaries", [])]:
+            template = {
+                "Resources": {},
+                "Parameters": {"SenderEmail": {"Type": "String"}, "SenderConcurrency": {"Type": "Number"}},
+                "Outputs": {key: {"Value": value} for key, value in outputs.items()},
+            }
+            parameters = {"SenderEmail": "digest@syndicate.example", "SenderConcurrency": "2"}
+            cloudformation.create_stack(
+                StackName=name,
+                TemplateBody=json.dumps(template),
+                Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+            )
+        return name
+
+    def syndicate(self, *arguments: str) -> tuple[int, str]:
+        """Run the ``syndicate`` command against this stack, as an operator would; (exit status, output)."""
+        from syndicate import dependencies
+        from syndicate_dev.cli import main
+
+        name = self.stack_name()
+        dependencies.forget(clients=False)
+        printed, errors = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(errors):
+            status = main([*arguments, "--stack", name])
+        return status, printed.getvalue() + errors.getvalue()
+
+    def report(self, edition: str | None = None) -> dict[str, Any]:
+        status, printed = self.syndicate("digests", "report", "--json", *(["--edition", edition] if edition else []))
+        assert status == 0, printed
+        return json.loads(printed)
 
 
 class SesFaults:

@@ -75,13 +75,50 @@ def _s3_object(bucket: str, key: str) -> str:
     return f"arn:aws:s3:::{bucket}/{key}"
 
 
+_KEY_EQUALS = re.compile(r"^\s*#?(\w+)\s*=\s*(:\w+)")
+
+
+def _leading_key(key: dict[str, Any] | None) -> tuple[tuple[str, str], ...]:
+    """``dynamodb:LeadingKeys`` of a request naming ``key``: the partition key's value.
+
+    Our tables' partition key is ``pk`` where there is a sort key; a key of one attribute is it."""
+    if not key:
+        return ()
+    name = "pk" if "pk" in key else next(iter(key)) if len(key) == 1 else None
+    value = key.get(name) if name else None
+    text = next(iter(value.values())) if isinstance(value, dict) else value
+    return (("dynamodb:LeadingKeys", str(text)),) if text is not None else ()
+
+
+def _query_leading_key(params: dict[str, Any]) -> tuple[tuple[str, str], ...]:
+    """The partition key value a Query's key condition names (its first ``name = :value``)."""
+    found = _KEY_EQUALS.match(params.get("KeyConditionExpression", ""))
+    if found is None or "IndexName" in params:
+        return ()
+    value = (params.get("ExpressionAttributeValues") or {}).get(found.group(2))
+    return _leading_key({found.group(1): value}) if found.group(1) == "pk" else ()
+
+
 def _dynamodb(call: AwsCall, arns: Arns) -> Iterator[Authorisation]:
     params = call.params
     if call.operation in ("GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan"):
-        yield Authorisation(f"dynamodb:{call.operation}", arns.table(params["TableName"], params.get("IndexName")))
-    elif call.operation in ("BatchGetItem", "BatchWriteItem"):
-        for table in params["RequestItems"]:
-            yield Authorisation(f"dynamodb:{call.operation}", arns.table(table))
+        table = arns.table(params["TableName"], params.get("IndexName"))
+        context = (
+            _query_leading_key(params)
+            if call.operation == "Query"
+            else _leading_key(params.get("Key") or params.get("Item"))
+        )
+        yield Authorisation(f"dynamodb:{call.operation}", table, context)
+    elif call.operation == "BatchWriteItem":
+        for table, requests in params["RequestItems"].items():
+            for request in requests:
+                ((kind, spec),) = request.items()
+                key = spec.get("Item") if kind == "PutRequest" else spec.get("Key")
+                yield Authorisation("dynamodb:BatchWriteItem", arns.table(table), _leading_key(key))
+    elif call.operation == "BatchGetItem":
+        for table, spec in params["RequestItems"].items():
+            for key in spec["Keys"]:
+                yield Authorisation("dynamodb:BatchGetItem", arns.table(table), _leading_key(key))
     elif call.operation == "TransactWriteItems":
         actions = {
             "Put": "PutItem",
@@ -144,6 +181,9 @@ def _secretsmanager(call: AwsCall, arns: Arns) -> Iterator[Authorisation]:
 
 
 def _sesv2(call: AwsCall, arns: Arns) -> Iterator[Authorisation]:
+    if call.operation == "GetAccount":  # no resource type: IAM authorises it on "*"
+        yield Authorisation("ses:GetAccount", "*")
+        return
     if call.operation != "SendEmail":
         raise UnknownCall(f"sesv2:{call.operation}")
     params = call.params
@@ -191,6 +231,9 @@ def _listed(value: Any) -> list[Any]:
 _CONDITIONS: dict[str, Callable[[str, str], bool]] = {
     "StringEquals": lambda expected, actual: expected == actual,
     "StringLike": lambda expected, actual: matches(expected, actual),
+    # One value per key in a request here (a batch is one request per item), where "for all
+    # values" is that value; a request without the key matches, as IAM treats an empty set.
+    "ForAllValues:StringLike": lambda expected, actual: matches(expected, actual),
     "ArnEquals": lambda expected, actual: expected == actual,
     "ArnLike": lambda expected, actual: matches(expected, actual),
     "Bool": lambda expected, actual: str(expected).lower() == actual.lower(),
@@ -233,7 +276,8 @@ class Statement:
             return False
         context = dict(request.context)
         return all(
-            key in context and any(_CONDITIONS[operator](value, context[key]) for value in values)
+            (operator.startswith("ForAllValues:") and key not in context)
+            or (key in context and any(_CONDITIONS[operator](value, context[key]) for value in values))
             for operator, key, values in self.conditions
         )
 

@@ -65,6 +65,11 @@ raise SystemExit(main())
         ["publishers", "list", "--table", "syndicate-PublishersTable"],
         ["publish", "--help"],
         ["articles", "list", "--help"],
+        ["digests", "report", "--help"],
+        ["digests", "report", "--stack", "syndicate"],
+        ["digests", "resume", "--help"],
+        ["digests", "redrive", "--help"],
+        ["doctor", "--stack", "syndicate"],
     ],
 )
 def test_the_operators_commands_run_without_developer_tooling(arguments):

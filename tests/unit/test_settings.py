@@ -47,3 +47,43 @@ def test_an_allowed_origin_with_a_path_or_without_a_scheme_stops_the_function(mo
     monkeypatch.setenv("ALLOWED_ORIGINS", f"https://ok.example,{value}")
     with pytest.raises(settings.ConfigurationError, match="ALLOWED_ORIGINS"):
         settings.SubscriptionPageSettings.from_env()
+
+
+def reputation(monkeypatch, bounce="4", complaint="0.08", minimum="500"):
+    from syndicate.settings import ReputationSettings
+
+    monkeypatch.setenv("REPUTATION_BOUNCE_RATE_PERCENT", bounce)
+    monkeypatch.setenv("REPUTATION_COMPLAINT_RATE_PERCENT", complaint)
+    monkeypatch.setenv("REPUTATION_MINIMUM_SENDS", minimum)
+    return ReputationSettings.from_env()
+
+
+def test_the_reputation_thresholds_are_read_as_fractions_of_the_digests_sent(monkeypatch):
+    found = reputation(monkeypatch)
+
+    assert (found.bounce_rate, found.complaint_rate, found.minimum_sends) == (0.04, pytest.approx(0.0008), 500)
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("bounce", "0"),
+        ("bounce", "101"),
+        ("complaint", "a lot"),
+        ("minimum", "0"),
+        ("minimum", "1.5"),
+    ],
+)
+def test_a_threshold_no_guard_can_use_is_refused_at_start_up(monkeypatch, variable, value):
+    with pytest.raises(ConfigurationError, match="REPUTATION_"):
+        reputation(monkeypatch, **{variable: value})
+
+
+def test_the_sender_needs_to_know_how_many_senders_share_the_send_rate(monkeypatch):
+    from syndicate.settings import PacingSettings
+
+    monkeypatch.delenv("SENDER_CONCURRENCY", raising=False)
+    with pytest.raises(ConfigurationError, match="SENDER_CONCURRENCY"):
+        PacingSettings.from_env()
+    monkeypatch.setenv("SENDER_CONCURRENCY", "25")
+    assert PacingSettings.from_env().sender_concurrency == 25

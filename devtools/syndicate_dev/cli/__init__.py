@@ -6,6 +6,8 @@
     syndicate publishers list        [--table T | --stack S]
     syndicate local [--port P] [--demo] [--stack-name N] [--stage S]   the whole service on this machine (moto)
     syndicate invoke FUNCTION --event FILE [--endpoint URL]   run one function of template.yaml
+    syndicate digests report|resume|redrive (--stack S | --endpoint URL)   digest delivery
+    syndicate doctor --stack S   what to fix before the first send
 
 A command group is a module of this package with ``register(commands)``, which adds its
 sub-parser and sets ``run`` (called with the parsed arguments; its return is the exit status).
@@ -15,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 
-from syndicate_dev.cli import articles, invoke, local, publish, publishers
+from syndicate_dev.cli import articles, digests, doctor, invoke, local, publish, publishers
 
-COMMAND_GROUPS = (publishers, local, invoke, publish, articles)
+COMMAND_GROUPS = (publishers, local, invoke, publish, articles, digests, doctor)
 
 
 def parser() -> argparse.ArgumentParser:

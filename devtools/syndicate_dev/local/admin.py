@@ -21,6 +21,7 @@ from syndicate.clock import isoformat
 from syndicate_dev.local.clock import LocalClock
 from syndicate_dev.local.console import Console
 from syndicate_dev.local.logs import FunctionLogs
+from syndicate_dev.local.operations import OperationsPanel
 from syndicate_dev.local.outbox import Outbox
 from syndicate_dev.local.publishers import LocalPublishers
 from syndicate_dev.local.queues import QueueDelivery
@@ -61,6 +62,7 @@ class Admin:
         clock: LocalClock,
         logs: FunctionLogs,
         describe: Callable[[], dict[str, Any]],
+        operations: OperationsPanel | None = None,
     ) -> None:
         self.console = console
         self.outbox = outbox
@@ -90,6 +92,7 @@ class Admin:
                 ("POST", r"/invoke/(?P<function>\w+)", self.invoke),
                 ("GET", r"/clock\.json", lambda _: Reply.json(200, {"now": isoformat(self.clock())})),
                 ("POST", r"/clock", self.advance_clock),
+                *(operations.routes() if operations is not None else []),
             ]
         ]
 

@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 from botocore.exceptions import ClientError
 
+from syndicate_dev import moto_gaps
 from syndicate_dev import template as tpl
 from syndicate_dev.provision import create_resources, verify_email_identity
 
@@ -39,6 +40,8 @@ class LocalAws:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
         self._server.start()
+        moto_gaps.ses.reset()
+        moto_gaps.ses.install()  # SES GetAccount and event destinations, which moto lacks
         host, port = self._server.get_host_and_port()
         return f"http://{host}:{port}"
 
@@ -50,6 +53,7 @@ class LocalAws:
         if self._server is not None:
             self._server.stop()
             self._server = None
+            moto_gaps.ses.uninstall()
 
     def environment(self) -> dict[str, str | None]:
         """What every boto3 client of the stack's functions needs to reach this moto server."""

@@ -12,6 +12,7 @@ import jinja2
 
 from syndicate_dev import template as tpl
 from syndicate_dev.local.logs import FunctionLogs
+from syndicate_dev.local.operations import OperationsPanel
 from syndicate_dev.local.outbox import Outbox, SentEmail
 from syndicate_dev.local.publishers import LocalPublishers
 from syndicate_dev.local.queues import QueueDelivery
@@ -47,6 +48,7 @@ class Console:
         logs: FunctionLogs,
         routes: list[tpl.Route],
         invocations: Callable[[], int],
+        operations: OperationsPanel | None = None,
     ) -> None:
         self.identity = identity
         self.outbox = outbox
@@ -56,6 +58,7 @@ class Console:
         self.logs = logs
         self.routes = sorted(routes, key=lambda route: (route.path, route.method))
         self.invocations = invocations
+        self.operations = operations
 
     def page(self, query: dict[str, str], flash: str | None = None) -> Reply:
         """The page; ``query`` may carry a ``flash`` message and the ``function`` whose logs to show."""
@@ -72,6 +75,7 @@ class Console:
             log_lines=self.logs.lines(log_function, limit=200),
             routes=self.routes,
             invocations=self.invocations(),
+            operations=self.operations.state() if self.operations is not None else None,
         )
         return Reply.html(200, page)
 

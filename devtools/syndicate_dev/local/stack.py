@@ -24,6 +24,7 @@ from syndicate_dev.local.console import Console, StackIdentity
 from syndicate_dev.local.environment import PROCESS, PROCESS_LOCK, FunctionEnvironments
 from syndicate_dev.local.gateway import RestApiGateway, stage_name
 from syndicate_dev.local.logs import FunctionLogs
+from syndicate_dev.local.operations import OperationsPanel
 from syndicate_dev.local.outbox import Outbox
 from syndicate_dev.local.publishers import LocalPublishers, publishers_table
 from syndicate_dev.local.queues import QueueDelivery
@@ -139,6 +140,14 @@ class LocalStack:
             sqs,
             retry_delay=self.retry_delay,
         )
+        self.operations = OperationsPanel(
+            template=self.template,
+            resolver=self.resolver,
+            sqs=sqs,
+            clock=self.clock,
+            call_isolated=self.runtime.call_isolated,
+        )
+        self.runtime.listeners.append(self.operations)  # it notes each finished feed render
         schedules = local_schedules(self.template, self.resolver, self.stack_name)
         self.scheduler = Scheduler(schedules, self._fire, now=self.clock)
         environments = self.runtime.environments
@@ -180,6 +189,7 @@ class LocalStack:
             logs=self.logs,
             routes=self.gateway.routes_for_console(),
             invocations=lambda: self.runtime.invocations,
+            operations=self.operations,
         )
         return Admin(
             console=console,
@@ -191,6 +201,7 @@ class LocalStack:
             clock=self.clock,
             logs=self.logs,
             describe=self.description,
+            operations=self.operations,
         )
 
     def _release_process(self) -> None:

@@ -60,6 +60,19 @@ def condition_held(write: Callable[[], object]) -> bool:
     return True
 
 
+def condition_held_or_item(write: Callable[[], object]) -> tuple[bool, dict[str, Any]]:
+    """``condition_held``, and when the condition did not hold, the item as it stood (the write
+    must ask for it: ``ReturnValuesOnConditionCheckFailure="ALL_OLD"``; empty if none came back)."""
+    try:
+        write()
+    except ClientError as error:
+        if is_condition_failure(error):
+            before: dict[str, Any] = error.response.get("Item") or {}  # type: ignore[assignment]  # not in the stubs
+            return False, unmarshal(before)
+        raise
+    return True, {}
+
+
 def is_condition_failure(error: ClientError) -> bool:
     """A ConditionExpression did not hold (alone, or inside a cancelled transaction)."""
     code = error.response.get("Error", {}).get("Code", "")

@@ -10,7 +10,8 @@ What a refusal means, from the errors SES v2 ``SendEmail`` documents:
   ``MessageRejected`` (content, or in the sandbox a recipient that is not verified) and
   ``BadRequestException`` (an address SES cannot take; our own request is well formed);
 * about the account, so every message would fail and the batch is retried after the fix
-  (``SendingRefused``): ``SendingPausedException``, ``AccountSuspendedException``,
+  (``SendingRefused``): ``SendingPausedException`` and ``AccountSuspendedException`` (SES has
+  stopped the account's sending: ``SendingPaused``, on which digests pause rather than retry),
   ``MailFromDomainNotVerifiedException``, ``NotFoundException`` (the configuration set),
   ``LimitExceededException``, IAM's ``AccessDenied*``, a ``MessageRejected`` that names our own
   sender as not verified, and any code not listed here (unknown is never taken as final).
@@ -26,17 +27,25 @@ from __future__ import annotations
 import random
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError
+from botocore.exceptions import BotoCoreError, ClientError, ConnectTimeoutError, EndpointConnectionError
 
 from syndicate.adapters.clients import client
-from syndicate.mailing.ports import RecipientRejected, SendingRefused, SendThrottled, SendUnreachable
+from syndicate.mailing.ports import (
+    AccountStatus,
+    RecipientRejected,
+    SendingPaused,
+    SendingRefused,
+    SendThrottled,
+    SendUnreachable,
+)
 
 THROTTLING_CODES = frozenset({"TooManyRequestsException", "ThrottlingException", "Throttling"})
 RECIPIENT_CODES = frozenset({"MessageRejected", "BadRequestException"})
+PAUSED_CODES = frozenset({"SendingPausedException", "AccountSuspendedException"})
 _ADDRESS = re.compile(r"[^\s<>\"'(),;:\[\]]+@[^\s<>\"'(),;:\[\]]+")
 _SENDER_KEY = "syndicate_from_address"
 
@@ -75,6 +84,8 @@ def refusal(code: str, message: str) -> RecipientRejected | SendingRefused:
     """What a (redacted) SES refusal means: final for this recipient, or the account's to fix."""
     if code in RECIPIENT_CODES and not ("not verified" in message and "<sender>" in message):
         return RecipientRejected(code, message)
+    if code in PAUSED_CODES:
+        return SendingPaused(code, message)
     return SendingRefused(code, message)
 
 
@@ -101,17 +112,20 @@ class SesTransport:
         self._sleep = sleep
         self.requests = 0  # SendEmail calls made, retries included (the benchmark reads it)
 
-    def send_raw(self, sender: str, recipient: str, message: bytes) -> str:
+    def send_raw(self, sender: str, recipient: str, message: bytes, tags: Mapping[str, str] | None = None) -> str:
         """Hand one message to SES; its SES message id."""
+        request: dict[str, Any] = {
+            "FromEmailAddress": sender,
+            "Destination": {"ToAddresses": [recipient]},
+            "Content": {"Raw": {"Data": message}},
+            "ConfigurationSetName": self.configuration_set,
+        }
+        if tags:
+            request["EmailTags"] = [{"Name": name, "Value": value} for name, value in tags.items()]
         for attempt in range(self.backoff.attempts):
             try:
                 self.requests += 1
-                response = _ses().send_email(
-                    FromEmailAddress=sender,
-                    Destination={"ToAddresses": [recipient]},
-                    Content={"Raw": {"Data": message}},
-                    ConfigurationSetName=self.configuration_set,
-                )
+                response = _ses().send_email(**request)
                 return str(response["MessageId"])
             except (ConnectTimeoutError, EndpointConnectionError) as error:
                 # The request never reached SES: known not sent.
@@ -124,3 +138,55 @@ class SesTransport:
                 if attempt + 1 < self.backoff.attempts:
                     self._sleep(self.backoff.delay(attempt))
         raise SendThrottled("TooManyRequestsException", f"SES throttled {self.backoff.attempts} attempts in a row")
+
+
+def account_status(response: Mapping[str, Any]) -> AccountStatus:
+    """The parts of a GetAccount response the sender acts on."""
+    quota = response.get("SendQuota") or {}
+    return AccountStatus(
+        sending_enabled=bool(response.get("SendingEnabled", False)),
+        enforcement_status=str(response.get("EnforcementStatus") or "UNKNOWN"),
+        production_access=bool(response.get("ProductionAccessEnabled", False)),
+        max_send_rate=float(quota.get("MaxSendRate") or 0.0),
+        max_24_hour_send=float(quota.get("Max24HourSend") or 0.0),
+        sent_last_24_hours=float(quota.get("SentLast24Hours") or 0.0),
+    )
+
+
+class SesAccount:
+    """The ``SendingAccount`` of the service: SES v2 ``GetAccount``, read at most every ``ttl_seconds``.
+
+    Each container reads it once per period, not per batch: GetAccount is a management call with
+    its own small request rate, shared by every sender. When a read fails, the last status read
+    is kept; ``unreadable`` says why the latest read failed (an error code, never a message).
+    """
+
+    def __init__(self, *, ttl_seconds: float = 180.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_seconds = ttl_seconds
+        self._monotonic = monotonic
+        self._status: AccountStatus | None = None
+        self._read_at: float | None = None
+        self.unreadable: str | None = None
+        self.requests = 0
+
+    def status(self) -> AccountStatus | None:
+        now = self._monotonic()
+        if self._read_at is None or now - self._read_at >= self.ttl_seconds:
+            self._read_at = now
+            self._read()
+        return self._status
+
+    def refresh(self) -> AccountStatus | None:
+        """Read it now, whatever the cache holds (an operator resuming wants today's answer)."""
+        self._read_at = None
+        return self.status()
+
+    def _read(self) -> None:
+        try:
+            self.requests += 1
+            self._status = account_status(client("sesv2").get_account())
+            self.unreadable = None
+        except ClientError as error:
+            self.unreadable = str(error.response.get("Error", {}).get("Code") or "ClientError")
+        except BotoCoreError as error:
+            self.unreadable = type(error).__name__

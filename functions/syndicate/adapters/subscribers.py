@@ -18,8 +18,10 @@ Layout of ``SubscribersTable`` (keys and indexes declared in template.yaml):
   request that made it); for the whole service ``pk=CONFIRMATION_BUDGET``, ``sk={hour}``.
 
 ``DeliveryLedgerTable``: ``delivery={edition id}#{subscriber id}``, written with a conditional
-put before the message is handed to SES (``outcome=rejected`` and the SES error code in
-``reason`` when SES refused that recipient for good); TTL ``expires_at`` cleans it up.
+put before the message is handed to SES, naming the ``batch`` that claimed it
+(``outcome=rejected`` and the SES error code in ``reason`` when SES refused that recipient for
+good); a claim that finds one already there reads it in the same request. TTL ``expires_at``
+cleans it up.
 """
 
 from __future__ import annotations
@@ -29,7 +31,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from syndicate.adapters.clients import client
-from syndicate.adapters.dynamodb import condition_held, marshal, unmarshal
+from syndicate.adapters.dynamodb import condition_held, condition_held_or_item, marshal, unmarshal
+from syndicate.digests.ports import ClaimedBefore
 from syndicate.mailing.model import SUBSCRIBED, UNSUBSCRIBED, Subscriber
 
 PROFILE = "PROFILE"
@@ -344,10 +347,12 @@ class DeliveryLedger:
     def __init__(self, table_name: str) -> None:
         self.table_name = table_name
 
-    def claim(self, edition_id: str, subscriber_id: str, now: str, expires_at: int) -> str | None:
-        """A claim id if this call claimed the delivery; None if it was claimed before."""
+    def claim(
+        self, edition_id: str, subscriber_id: str, now: str, expires_at: int, batch_id: str
+    ) -> str | ClaimedBefore:
+        """A claim id if this call claimed the delivery; else what the earlier claim says."""
         claim_id = uuid.uuid4().hex
-        claimed = condition_held(
+        claimed, before = condition_held_or_item(
             lambda: client("dynamodb").put_item(
                 TableName=self.table_name,
                 Item=marshal(
@@ -355,14 +360,16 @@ class DeliveryLedger:
                         "delivery": f"{edition_id}#{subscriber_id}",
                         "claim": claim_id,
                         "claimed_at": now,
+                        "batch": batch_id,
                         "expires_at": expires_at,
                     }
                 ),
                 ConditionExpression="attribute_not_exists(delivery)",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         )
         if not claimed:
-            return None
+            return ClaimedBefore(before.get("batch"), before.get("outcome"))
         return claim_id
 
     def reject(self, edition_id: str, subscriber_id: str, claim_id: str, reason: str) -> None:

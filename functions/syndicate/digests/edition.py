@@ -8,6 +8,7 @@ edition of their own window: each reader sees each article at most once.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -16,6 +17,12 @@ from syndicate.mailing.model import DAILY, WEEKLY
 
 PERIODS = {DAILY: timedelta(days=1), WEEKLY: timedelta(days=7)}
 MAX_ARTICLES = 30
+_EDITION_ID = re.compile(r"(daily|weekly)-\d{4}-\d{2}-\d{2}-[0-9a-f]{20}")
+
+
+def is_edition_id(value: object) -> bool:
+    """Whether ``value`` is spelt like an edition id (what an SES event's tag may claim to be)."""
+    return isinstance(value, str) and _EDITION_ID.fullmatch(value) is not None
 
 
 def became_public(article: Article) -> str:

@@ -8,10 +8,17 @@ one template render per edition.
 What an article holds never stops an edition: single-line fields are made one line, URLs that
 are not http(s) are not linked, and an article the templates still cannot render is left out
 (``RenderedEdition.left_out`` says which and why) while the others go out.
+
+Every message stays under Gmail's clipping size (``syndicate.mailing.size``), which would hide
+the footer and its unsubscribe link: an edition too large to show whole shows its first
+articles in full and the rest as a list of linked titles, and if even that list is too long,
+its end becomes one link to the site ("12 more articles"). The largest edition the contract
+allows (30 articles at every field's limit) is measured by a test.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -19,11 +26,25 @@ import css_inline
 
 from syndicate.articles.model import Article, article_url
 from syndicate.digests.edition import DigestEdition
-from syndicate.mailing.message import one_line
+from syndicate.mailing.message import encoded_size, one_line
+from syndicate.mailing.size import CLIP_BYTES
 from syndicate.mailing.slots import Body, Slot, SlotMarkers
 from syndicate.mailing.templates import email_environment
 
 SUBJECT_TITLE_LENGTH = 80
+LISTED_TITLE_LENGTH = 120
+# What one article may take of a digest: its summary and image description shortened, and a URL
+# longer than any real one replaced (the article's own page) or dropped (an image), so that even
+# articles at every limit of the contract leave room for others in full.
+SUMMARY_LENGTH = 600
+ALT_LENGTH = 200
+URL_LENGTH = 512
+# Room for what is not a body: the headers (From, a 254-octet To, an encoded Subject, Message-ID,
+# List-Id, List-Unsubscribe with its link) and the MIME boundaries; measured well under it.
+HEADER_ALLOWANCE = 4_000
+# A reader's link as the budget counts it: an API base URL of up to 400 characters, the path and
+# a token of the longest length a token may have. Real links are shorter.
+LONGEST_LINK = "https://" + "a" * 392 + "/subscriptions/preferences?token=" + "t" * 512
 
 
 class UnrenderableArticle(ValueError):
@@ -44,6 +65,15 @@ def _body_to_json(body: Body) -> list[Any]:
 
 def _body_from_json(values: list[Any]) -> Body:
     return tuple(piece if isinstance(piece, str) else Slot(piece["slot"]) for piece in values)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How an edition shows its articles: the first ``full`` in full, the next ``listed`` as linked
+    titles, and the rest (if any) counted in one link to the site."""
+
+    full: int
+    listed: int = 0
 
 
 @dataclass(frozen=True)
@@ -78,18 +108,38 @@ class RenderedEdition:
         )
 
 
+def _shortened(title: str, length: int) -> str:
+    return title if len(title) <= length else title[: length - 1].rstrip() + "…"
+
+
+def fits(rendered: RenderedEdition) -> bool:
+    """Whether every recipient's message of this edition stays under Gmail's clipping size."""
+    size = encoded_size(rendered.html, LONGEST_LINK, html=True) + encoded_size(rendered.text, LONGEST_LINK, html=False)
+    return size + HEADER_ALLOWANCE <= CLIP_BYTES
+
+
+def _largest(highest: int, holds: Callable[[int], bool]) -> int | None:
+    """The largest n in [0, highest] for which ``holds(n)`` (true up to some n, false after); None if none."""
+    low, high, found = 0, highest, None
+    while low <= high:
+        middle = (low + high) // 2
+        if holds(middle):
+            found, low = middle, middle + 1
+        else:
+            high = middle - 1
+    return found
+
+
 def _subject(cadence: str, sender_name: str, articles: list[dict[str, Any]]) -> str:
-    first = articles[0]["title"]
-    if len(first) > SUBJECT_TITLE_LENGTH:
-        first = first[: SUBJECT_TITLE_LENGTH - 1].rstrip() + "…"
+    first = _shortened(articles[0]["title"], SUBJECT_TITLE_LENGTH)
     more = f" (+{len(articles) - 1} more)" if len(articles) > 1 else ""
     return one_line(f"{sender_name} {cadence} digest: {first}{more}")
 
 
 def _web_url(value: Any) -> str | None:
-    """An absolute http(s) URL, or None: nothing else becomes a link or an image in a digest."""
+    """An absolute http(s) URL of at most URL_LENGTH, or None: nothing else becomes a link or an image."""
     if isinstance(value, str) and value.startswith(("https://", "http://")) and value.isprintable():
-        return value
+        return value if len(value) <= URL_LENGTH else None
     return None
 
 
@@ -104,7 +154,7 @@ def _image(image: Any) -> dict[str, str] | None:
     url = _web_url(image.get("url")) if isinstance(image, dict) else None
     if url is None:
         return None
-    return {"url": url, "alt": one_line(_text(image.get("alt", ""), "the image's alt text"))}
+    return {"url": url, "alt": _shortened(one_line(_text(image.get("alt", ""), "the image's alt text")), ALT_LENGTH)}
 
 
 class EditionRenderer:
@@ -124,12 +174,30 @@ class EditionRenderer:
             except UnrenderableArticle as error:
                 left_out.append(LeftOut(article.id, str(error)))
         try:
-            rendered = self._render(edition, views) if views else None
+            rendered = self._fitted(edition, views) if views else None
         except Exception:  # an article's text broke a template or the CSS inliner: find which
             views, unrenderable = self._renderable(edition, views)
             left_out.extend(unrenderable)
-            rendered = self._render(edition, views) if views else None
+            rendered = self._fitted(edition, views) if views else None
         return replace(rendered, left_out=tuple(left_out)) if rendered else None
+
+    def _fitted(self, edition: DigestEdition, views: list[dict[str, Any]]) -> RenderedEdition:
+        """The edition with as much shown in full as fits under Gmail's clipping size.
+
+        One render when everything fits (the usual case). Otherwise the most articles in full
+        with every other one listed; if not even that fits, the most in full and then the most
+        listed, the rest counted in one link: a binary search each, a dozen renders at most.
+        """
+        count = len(views)
+        whole = self._render(edition, views, Layout(count))
+        if fits(whole):
+            return whole
+        full = _largest(count - 1, lambda n: fits(self._render(edition, views, Layout(n, count - n))))
+        if full is not None:
+            return self._render(edition, views, Layout(full, count - full))
+        full = _largest(count - 1, lambda n: fits(self._render(edition, views, Layout(n)))) or 0
+        listed = _largest(count - full, lambda n: fits(self._render(edition, views, Layout(full, n)))) or 0
+        return self._render(edition, views, Layout(full, listed))
 
     def view(self, article: Article) -> dict[str, Any]:
         """What the templates show of an article: plain text and checked URLs only."""
@@ -137,7 +205,7 @@ class EditionRenderer:
         return {
             "id": article.id,
             "title": one_line(_text(article.title, "the title")),
-            "summary": _text(summary, "the summary") if summary is not None else None,
+            "summary": _shortened(_text(summary, "the summary"), SUMMARY_LENGTH) if summary is not None else None,
             "url": _web_url(article.extras.get("canonical_url")) or article_url(self.site_url, article.id),
             "image": _image(article.extras.get("image")),
         }
@@ -157,15 +225,22 @@ class EditionRenderer:
                 kept.append(view)
         return kept, left_out
 
-    def _render(self, edition: DigestEdition, views: list[dict[str, Any]]) -> RenderedEdition:
+    def _render(
+        self, edition: DigestEdition, views: list[dict[str, Any]], layout: Layout | None = None
+    ) -> RenderedEdition:
+        layout = layout or Layout(len(views))
         env = email_environment("syndicate.digests")
         markers = SlotMarkers()
         count = len(views)
+        listed = views[layout.full : layout.full + layout.listed]
         context = {
             "heading": f"Your {edition.cadence} digest: {count} new article{'s' if count != 1 else ''}",
             "cadence": edition.cadence,
             "sender_name": self.sender_name,
-            "articles": views,
+            "articles": views[: layout.full],
+            "listed": [{**view, "title": _shortened(view["title"], LISTED_TITLE_LENGTH)} for view in listed],
+            "elsewhere": count - layout.full - len(listed),
+            "site_url": self.site_url + "/",
             "unsubscribe_url": markers[Slot.UNSUBSCRIBE_URL],
             "preferences_url": markers[Slot.PREFERENCES_URL],
         }

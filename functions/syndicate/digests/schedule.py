@@ -4,6 +4,10 @@ The run covers the window ``(since, until]`` where ``until`` is the scheduled ti
 ``since`` is where the previous run of that cadence ended; a retried run of the same
 scheduled time gets the same window, hence the same edition ids, so the delivery ledger
 stops anyone from getting it twice.
+
+Before it queues anything the run asks the reputation guard; when sending must not go on, the
+editions are still rendered and recorded, but their batches are parked, not queued: an
+operator's resume queues them as they are.
 """
 
 from __future__ import annotations
@@ -13,11 +17,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from syndicate.articles.model import Article
-from syndicate.clock import isoformat
+from syndicate.clock import Clock, isoformat
 from syndicate.digests.delivery import DigestBatch
 from syndicate.digests.edition import PERIODS, DigestEdition, became_public
-from syndicate.digests.ports import ArticleListing, BatchQueue, EditionArchive, MailingList
-from syndicate.digests.rendering import EditionRenderer, LeftOut
+from syndicate.digests.guard import Health, ReputationGuard
+from syndicate.digests.ports import (
+    ArticleListing,
+    BatchQueue,
+    BatchRecord,
+    EditionArchive,
+    EditionRecord,
+    EditionRecords,
+    MailingList,
+)
+from syndicate.digests.rendering import EditionRenderer, LeftOut, RenderedEdition
 from syndicate.mailing.model import category_slugs
 
 RECIPIENTS_PER_MESSAGE = 50
@@ -36,6 +49,8 @@ class RunReport:
     recipients: int
     batches: int
     left_out: tuple[LeftOut, ...] = ()  # articles no edition could show, once each
+    paused: str | None = None  # why the batches were parked instead of queued
+    health: Health | None = None  # what the reputation guard found before queuing
 
 
 class DigestScheduler:
@@ -46,12 +61,18 @@ class DigestScheduler:
         renderer: EditionRenderer,
         editions: EditionArchive,
         queue: BatchQueue,
+        guard: ReputationGuard,
+        records: EditionRecords,
+        clock: Clock,
     ) -> None:
         self._subscribers = subscribers
         self._articles = articles
         self._renderer = renderer
         self._editions = editions
         self._queue = queue
+        self._guard = guard
+        self._records = records
+        self._clock = clock
 
     def run(self, cadence: str, scheduled_at: datetime) -> RunReport:
         until = isoformat(scheduled_at)
@@ -59,6 +80,9 @@ class DigestScheduler:
         groups = self._editions_of(cadence, since, until)
         if not groups:
             return RunReport(cadence, since, until, 0, 0, 0, 0)
+        health = self._guard.check()  # before anything is queued
+        if not health.ok and not health.already_paused:
+            self._guard.pause(str(health.reason))
         articles = self._window(min(edition.since for edition in groups), until)
         editions = empty = recipients = batches = 0
         left_out: dict[str, LeftOut] = {}
@@ -69,17 +93,30 @@ class DigestScheduler:
             if rendered is None:
                 empty += 1  # nothing new for these readers (or nothing that could be shown)
                 continue
-            self._editions.put(edition.id, rendered.as_document())
-            members = groups[edition]
-            bodies = [
-                DigestBatch(edition.id, cadence, tuple(members[i : i + RECIPIENTS_PER_MESSAGE])).as_body()
-                for i in range(0, len(members), RECIPIENTS_PER_MESSAGE)
-            ]
-            self._queue.send_all(bodies)
             editions += 1
-            recipients += len(members)
-            batches += len(bodies)
-        return RunReport(cadence, since, until, editions, empty, recipients, batches, tuple(left_out.values()))
+            recipients += len(groups[edition])
+            batches += self._queue_edition(edition, rendered, groups[edition], health)
+        paused = health.reason if not health.ok else None
+        found = tuple(left_out.values())
+        return RunReport(cadence, since, until, editions, empty, recipients, batches, found, paused, health)
+
+    def _queue_edition(
+        self, edition: DigestEdition, rendered: RenderedEdition, members: list[str], health: Health
+    ) -> int:
+        """Store the edition, record it and its batches, and queue them (or park them while
+        sending is paused); how many batches."""
+        self._editions.put(edition.id, rendered.as_document())
+        found = [
+            DigestBatch(edition.id, edition.cadence, tuple(members[i : i + RECIPIENTS_PER_MESSAGE]))
+            for i in range(0, len(members), RECIPIENTS_PER_MESSAGE)
+        ]
+        paused = None if health.ok else str(health.reason)
+        records = [(BatchRecord(edition.id, b.batch_id, len(b.subscriber_ids)), b.subscriber_ids) for b in found]
+        now = isoformat(self._clock())
+        self._records.queued(EditionRecord(edition.id, edition.cadence, edition.until, now), records, paused)
+        if paused is None:
+            self._queue.send_all([batch.as_body() for batch in found])
+        return len(found)
 
     def _editions_of(self, cadence: str, since: str, until: str) -> dict[DigestEdition, list[str]]:
         """The ids of who receives which edition: one per category set and window start."""

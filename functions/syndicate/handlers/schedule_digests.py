@@ -10,6 +10,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from syndicate import dependencies
+from syndicate.digests.guard import Health
 from syndicate.mailing.model import CADENCES
 from syndicate.observability import logger, metrics, tracer
 
@@ -24,6 +25,20 @@ def scheduled_time(event: dict[str, Any]) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def observe_health(health: Health | None) -> None:
+    """The guard's findings as metrics (rates only once enough was sent to count) and log lines."""
+    if health is None:
+        return
+    if health.counted and health.rates is not None:
+        metrics.add_metric(name="DigestBounceRate", unit=MetricUnit.Percent, value=health.rates.bounce_rate * 100)
+        metrics.add_metric(name="DigestComplaintRate", unit=MetricUnit.Percent, value=health.rates.complaint_rate * 100)
+    unreadable = dependencies.sending_account().unreadable
+    if unreadable:
+        # Sending goes on (SES refuses at send time if it must); pacing assumes SES's lowest rate.
+        logger.warning("SES account status unreadable", extra={"code": unreadable})
+        metrics.add_metric(name="SesAccountUnreadable", unit=MetricUnit.Count, value=1)
+
+
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
@@ -33,11 +48,19 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
         raise ValueError(f"the schedule input must name a cadence ({', '.join(CADENCES)}), got {cadence!r}")
     report = dependencies.digest_scheduler().run(cadence, scheduled_time(event))
     summary = asdict(report)
+    summary.pop("health")
     for article in summary.pop("left_out"):
         # The others went out; this one needs a publisher's (or a developer's) look.
         logger.warning("article left out of the digest", extra=article)
+    observe_health(report.health)
+    if report.paused:
+        # Nothing was queued: the batches wait, parked, for `syndicate digests resume`.
+        logger.warning("digest run paused", extra={"cadence": cadence, "until": report.until, "reason": report.paused})
+        metrics.add_metric(name="DigestSendingPaused", unit=MetricUnit.Count, value=1)
     logger.info("digest run planned", extra=summary)
     metrics.add_metric(name="DigestEditions", unit=MetricUnit.Count, value=report.editions)
     metrics.add_metric(name="DigestRecipientsQueued", unit=MetricUnit.Count, value=report.recipients)
     metrics.add_metric(name="DigestArticlesLeftOut", unit=MetricUnit.Count, value=len(report.left_out))
-    return asdict(report)
+    result = asdict(report)
+    result.pop("health")
+    return result

@@ -28,6 +28,11 @@ def send_batch(record: SQSRecord, lambda_context: LambdaContext) -> None:
     metrics.add_metric(name="DigestsSent", unit=MetricUnit.Count, value=report.sent)
     metrics.add_metric(name="DigestsAlreadySent", unit=MetricUnit.Count, value=report.already_sent)
     metrics.add_metric(name="DigestsRejected", unit=MetricUnit.Count, value=len(report.rejected))
+    metrics.add_metric(name="DigestSendsThrottled", unit=MetricUnit.Count, value=report.throttled)
+    if report.paused:
+        # Not sent and not failed: the batch waits, parked, for `syndicate digests resume`.
+        logger.warning("digest batch paused", extra={"edition": batch.edition_id, "reason": report.paused})
+        metrics.add_metric(name="DigestSendingPaused", unit=MetricUnit.Count, value=1)
     for rejection in report.rejected:
         # Final for that reader and this edition; the code says why (the detail has no address).
         logger.warning("digest recipient rejected", extra={"edition": batch.edition_id, **asdict(rejection)})
@@ -39,6 +44,8 @@ def send_batch(record: SQSRecord, lambda_context: LambdaContext) -> None:
             "already_sent": report.already_sent,
             "not_receiving": report.not_receiving,
             "rejected": len(report.rejected),
+            "throttled": report.throttled,
+            "paused": report.paused is not None,
         },
     )
 

@@ -100,6 +100,12 @@ def _quoted_printable(text: str) -> bytes:
     return binascii.b2a_qp(_LINE_ENDINGS.sub("\r\n", text).encode("utf-8", "replace"), istext=True)
 
 
+def encoded_size(body: Body, link: str, *, html: bool) -> int:
+    """Bytes ``body`` takes in a message (its quoted-printable part) with ``link`` in every slot."""
+    filler = Personal(to="", message_id="", unsubscribe_url=link, preferences_url=link)
+    return len(_quoted_printable(_fill(body, filler, escape=html)))
+
+
 class MessageTemplate:
     """One message skeleton; ``personalise`` gives the bytes for one recipient."""
 

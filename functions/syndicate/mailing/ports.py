@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -33,11 +35,53 @@ class SendingRefused(MailNotSent):
     permission or configuration set missing, quota used up): an operator's fix, then a retry."""
 
 
+class SendingPaused(SendingRefused):
+    """The mail service has stopped the account's sending (paused or suspended): nothing will go
+    out until an operator acts, so retrying is pointless and digests pause instead."""
+
+
 class SendUnreachable(MailNotSent):
     """The mail service could not be reached at all: try again later."""
 
 
 class MailTransport(Protocol):
-    """Hands a finished MIME message to the mail service; raises ``MailNotSent`` when it was not sent."""
+    """Hands a finished MIME message to the mail service; raises ``MailNotSent`` when it was not sent.
 
-    def send_raw(self, sender: str, recipient: str, message: bytes) -> str: ...
+    ``tags`` (name -> value, letters, digits, ``_-.@`` only) come back on the service's bounce
+    and complaint events, which is how feedback finds the edition it concerns.
+    """
+
+    def send_raw(self, sender: str, recipient: str, message: bytes, tags: Mapping[str, str] | None = None) -> str: ...
+
+
+# Enforcement states of an SES account (GetAccount ``EnforcementStatus``).
+HEALTHY = "HEALTHY"
+PROBATION = "PROBATION"  # under review: sending continues while the sender fixes the cause
+SHUTDOWN = "SHUTDOWN"  # sending stopped by SES
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    """What the mail service says about the sending account (SES v2 ``GetAccount``)."""
+
+    sending_enabled: bool
+    enforcement_status: str
+    production_access: bool
+    max_send_rate: float  # messages (recipients) a second, for the whole account
+    max_24_hour_send: float
+    sent_last_24_hours: float
+
+
+class SendingAccount(Protocol):
+    """The sending account's status, read at most every few minutes per container; ``unreadable``
+    is the error code of the latest read that failed (None when it succeeded)."""
+
+    unreadable: str | None
+
+    def status(self) -> AccountStatus | None:
+        """The latest status, or None when it could never be read."""
+        ...
+
+    def refresh(self) -> AccountStatus | None:
+        """The status read now, whatever was read before."""
+        ...

@@ -1,23 +1,7 @@
 """ArticleStore: article bodies in S3, metadata in DynamoDB.
 
-Table layout (keys and indexes are declared in template.yaml, ``ArticlesTable``):
-
-* article item      ``pk=ARTICLE#{id}``, ``sk=ARTICLE``: the metadata, the S3 version of the body;
-  a published article's item also carries its first category (``category``).
-* category item     ``pk=ARTICLE#{id}``, ``sk=CATEGORY#{slug}``: a copy of the metadata for each
-  further category of a published article, so every category listing is one Query.
-* directory item    ``pk=CATEGORIES``, ``sk={slug}``: the display name of every category an
-  article was ever published in, so the feed renderer learns which category feeds exist with
-  one Query, never a Scan.
-
-Sparse indexes, all sorted by ``position`` = ``{published_at}#{id}``:
-
-* ``Timeline``     partition ``timeline`` = "public" on published article items.
-* ``ByCategory``   partition ``category`` = slug on article items (first category) and
-                   category items (the others).
-* ``ByPublisher``  partition ``publisher_listing`` = publisher id on article items not retracted.
-
-Scheduled articles are in the indexes from the start; readers cut the range at "now".
+The key layout is in ``article_items``, cursors in ``article_cursors``, and which operations a
+write makes in ``article_writes``; this module sends the requests.
 
 A write puts the body into the versioned bucket first, then writes the items, conditioned on
 the version the article item replaces: one PutItem when only the article item changes (an
@@ -33,35 +17,26 @@ category. An entry is therefore never written without its article, nor an articl
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import json
 from typing import Any
 
 from botocore.exceptions import ClientError
 
+from syndicate.adapters.article_cursors import decode_cursor, encode_cursor
+from syndicate.adapters.article_items import (
+    CATEGORY_DIRECTORY,
+    INDEX_KEYS,
+    PUBLIC,
+    article_from_item,
+    article_key,
+    body_key,
+)
+from syndicate.adapters.article_writes import write_operations
 from syndicate.adapters.clients import client
-from syndicate.adapters.dynamodb import is_condition_failure, marshal, plain, unmarshal
-from syndicate.articles.model import PUBLISHED, RETRACTED, Article, category_slug
-from syndicate.articles.ports import InvalidCursor, Page, VersionConflict
-
-PUBLIC = "public"
-CATEGORY_DIRECTORY = "CATEGORIES"
-
-INDEX_KEYS = {
-    "Timeline": ("timeline", "position"),
-    "ByCategory": ("category", "position"),
-    "ByPublisher": ("publisher_listing", "position"),
-}
-
-
-def article_key(article_id: str) -> dict[str, str]:
-    return {"pk": f"ARTICLE#{article_id}", "sk": "ARTICLE"}
-
-
-def body_key(article_id: str) -> str:
-    return f"articles/{article_id}/body.json"
+from syndicate.adapters.dynamodb import is_condition_failure, marshal, unmarshal
+from syndicate.articles.model import Article
+from syndicate.articles.ports import Page, VersionConflict
 
 
 class ArticleStore:
@@ -78,7 +53,7 @@ class ArticleStore:
         )
         if "Item" not in response:
             return None
-        article = _article_from_item(unmarshal(response["Item"]))
+        article = article_from_item(unmarshal(response["Item"]))
         return self.with_body(article) if with_body else article
 
     def with_body(self, article: Article) -> Article:
@@ -115,10 +90,6 @@ class ArticleStore:
             return Page([], None)
         index = "ByCategory" if category else "Timeline"
         partition, sort = INDEX_KEYS[index]
-
-        def cursor_at(item: dict[str, Any]) -> str:
-            return _encode_cursor({name: item[name] for name in ("pk", "sk", partition, sort)}, index)
-
         request: dict[str, Any] = {
             "TableName": self.table_name,
             "IndexName": index,
@@ -132,20 +103,32 @@ class ArticleStore:
             # +2: BETWEEN is inclusive, and the bounds themselves are not in range.
             request["Limit"] = limit - len(found) + 2
             response = client("dynamodb").query(**request)
-            for item in response.get("Items", []):
-                values = unmarshal(item)
-                article = _article_from_item(values)
-                if article.position in (after, before):
-                    continue
-                if len(found) == limit:
-                    return Page(found, cursor_at(values))
-                found.append(article)
+            more = self._take_in_range(response.get("Items", []), found, limit, (after, before), index)
             last = response.get("LastEvaluatedKey")
-            if not last:
-                return Page(found, None)
+            if more is not None or not last:
+                return Page(found, more)
             if len(found) == limit:
-                return Page(found, cursor_at(unmarshal(last)))
+                return Page(found, self._cursor_at(unmarshal(last), index))
             request["ExclusiveStartKey"] = last
+
+    def _take_in_range(
+        self, items: list[dict[str, Any]], found: list[Article], limit: int, bounds: tuple[str | None, str], index: str
+    ) -> str | None:
+        """Append the items strictly inside ``bounds`` to ``found``, up to ``limit``; the cursor of
+        the first one left over, if any."""
+        for item in items:
+            values = unmarshal(item)
+            article = article_from_item(values)
+            if article.position in bounds:
+                continue
+            if len(found) == limit:
+                return self._cursor_at(values, index)
+            found.append(article)
+        return None
+
+    @staticmethod
+    def _cursor_at(values: dict[str, Any], index: str) -> str:
+        return encode_cursor({name: values[name] for name in ("pk", "sk", *INDEX_KEYS[index])}, index)
 
     def list_categories(self) -> list[tuple[str, str]]:
         """(slug, display name) of every category in the directory, by slug; a Query per page."""
@@ -192,11 +175,11 @@ class ArticleStore:
             "Limit": limit,
         }
         if cursor:
-            request["ExclusiveStartKey"] = _decode_cursor(cursor, index)
+            request["ExclusiveStartKey"] = decode_cursor(cursor, index)
         response = client("dynamodb").query(**request)
-        articles = [_article_from_item(unmarshal(item)) for item in response.get("Items", [])]
+        articles = [article_from_item(unmarshal(item)) for item in response.get("Items", [])]
         last = response.get("LastEvaluatedKey")
-        return Page(articles, _encode_cursor(unmarshal(last), index) if last else None)
+        return Page(articles, encode_cursor(unmarshal(last), index) if last else None)
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -219,6 +202,11 @@ class ArticleStore:
         self._recorded_categories.update(directory)
         return article
 
+    def write_operations(self, article: Article, previous: Article | None) -> tuple[list[dict[str, Any]], set[str]]:
+        """The write operations that store ``article`` over ``previous`` (the article item's
+        first), and the directory entries among them."""
+        return write_operations(self.table_name, article, previous, self._recorded_categories)
+
     def _put_body(self, article: Article) -> str:
         response = client("s3").put_object(
             Bucket=self.bucket_name,
@@ -234,92 +222,3 @@ class ArticleStore:
             return
         with contextlib.suppress(ClientError):
             client("s3").delete_object(Bucket=self.bucket_name, Key=body_key(article_id), VersionId=version_id)
-
-    def write_operations(self, article: Article, previous: Article | None) -> tuple[list[dict[str, Any]], set[str]]:
-        """The write operations that store ``article`` over ``previous`` (the article item's
-        first), and the directory entries among them."""
-        listed = _listed_slugs(article)
-        item = {**article_key(article.id), **_item_from_article(article)}
-        if article.status == PUBLISHED:
-            item["timeline"] = PUBLIC
-        if article.status != RETRACTED:
-            item["publisher_listing"] = article.publisher_id
-        if listed:
-            item["category"] = listed[0]
-        put: dict[str, Any] = {"TableName": self.table_name, "Item": marshal(item)}
-        if previous is None:
-            put["ConditionExpression"] = "attribute_not_exists(pk)"
-        else:
-            put["ConditionExpression"] = "version = :expected"
-            put["ExpressionAttributeValues"] = marshal({":expected": previous.version})
-        operations: list[dict[str, Any]] = [{"Put": put}]
-
-        copies = listed[1:]
-        metadata = _item_from_article(article) if copies else {}
-        for slug in copies:
-            category_item = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}", "category": slug, **metadata}
-            operations.append({"Put": {"TableName": self.table_name, "Item": marshal(category_item)}})
-        stale = set(_listed_slugs(previous)[1:] if previous else ()) - set(copies)
-        for slug in sorted(stale):
-            key = {"pk": f"ARTICLE#{article.id}", "sk": f"CATEGORY#{slug}"}
-            operations.append({"Delete": {"TableName": self.table_name, "Key": marshal(key)}})
-
-        names: dict[str, str] = {}
-        for name in article.categories if listed else ():
-            names.setdefault(category_slug(name), name)
-        directory = set(names) - self._recorded_categories
-        for slug in sorted(directory):
-            entry = {"pk": CATEGORY_DIRECTORY, "sk": slug, "name": names[slug]}
-            operations.append({"Put": {"TableName": self.table_name, "Item": marshal(entry)}})
-        return operations, directory
-
-
-def _listed_slugs(article: Article) -> tuple[str, ...]:
-    """The categories a published article is listed in, its first one first; none otherwise."""
-    return article.category_slugs if article.status == PUBLISHED else ()
-
-
-def _item_from_article(article: Article) -> dict[str, Any]:
-    item = article.metadata()
-    item["position"] = article.position
-    return {name: value for name, value in item.items() if value is not None and value != {}}
-
-
-def _article_from_item(item: dict[str, Any]) -> Article:
-    return Article(
-        id=item["id"],
-        publisher_id=item["publisher_id"],
-        version=int(item["version"]),
-        status=item["status"],
-        title=item["title"],
-        categories=tuple(item["categories"]),
-        published_at=item["published_at"],
-        created_at=item["created_at"],
-        updated_at=item["updated_at"],
-        content_hash=item["content_hash"],
-        extras=plain(item.get("extras") or {}),
-        retracted_at=item.get("retracted_at"),
-        body_version=item.get("body_version"),
-    )
-
-
-def _encode_cursor(key: dict[str, Any], index: str) -> str:
-    payload = json.dumps({"i": index, "k": key}, separators=(",", ":"), sort_keys=True)
-    return base64.urlsafe_b64encode(payload.encode("utf-8")).decode("ascii").rstrip("=")
-
-
-def _decode_cursor(cursor: str, index: str) -> dict[str, Any]:
-    try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError, UnicodeDecodeError):
-        raise InvalidCursor(cursor) from None
-    expected = {"pk", "sk", *INDEX_KEYS[index]}
-    key = payload.get("k") if isinstance(payload, dict) else None
-    if (
-        payload.get("i") != index
-        or not isinstance(key, dict)
-        or set(key) != expected
-        or not all(isinstance(value, str) and len(value) < 512 for value in key.values())
-    ):
-        raise InvalidCursor(cursor)
-    return marshal(key)

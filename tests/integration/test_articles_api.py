@@ -226,15 +226,16 @@ def test_retracted_article_is_gone_from_reads_and_listings(articles_api, stack):
     assert articles_api("DELETE", f"/articles/{created['id']}").status == 204  # idempotent for the owner
 
 
-def test_retraction_keeps_the_body_versions_in_s3(articles_api, stack):
+def test_retraction_keeps_the_last_body_and_leaves_the_replaced_one_to_expire(articles_api, stack):
     import boto3
 
     created = articles_api("PUT", "/articles/potd", body=seed()).json
     articles_api("PUT", "/articles/potd", body={**seed(), "body": "Second body."})
     articles_api("DELETE", "/articles/potd")
 
-    versions = boto3.client("s3").list_object_versions(Bucket=stack.name("ArticleBucket"), Prefix="articles/potd/")
-    assert len(versions.get("Versions", [])) == 2
+    versions = boto3.client("s3").list_object_versions(Bucket=stack.name("ArticleBucket"), Prefix="articles/")
+    assert len(versions.get("Versions", [])) == 2  # nothing deleted
+    assert [v["IsLatest"] for v in versions["Versions"]].count(True) == 1  # the replaced one is noncurrent
     assert created["id"] == "potd"
 
 

@@ -2,8 +2,9 @@
 
 Table layout (keys and indexes are declared in template.yaml, ``ArticlesTable``):
 
-* article item      ``pk=ARTICLE#{id}``, ``sk=ARTICLE``: the metadata, the S3 version of the body;
-  a published article's item also carries its first category (``category``).
+* article item      ``pk=ARTICLE#{id}``, ``sk=ARTICLE``: the metadata, the S3 key and version of
+  the body, the id of the write that stored it (``write_id``); a published article's item also
+  carries its first category (``category``).
 * category item     ``pk=ARTICLE#{id}``, ``sk=CATEGORY#{slug}``: a copy of the metadata for each
   further category of a published article, so every category listing is one Query.
 * directory item    ``pk=CATEGORIES``, ``sk={slug}``: the display name of every category an
@@ -18,6 +19,8 @@ Sparse indexes, all sorted by ``position`` = ``{published_at}#{id}``:
 * ``ByPublisher``  partition ``publisher_listing`` = publisher id on article items not retracted.
 
 Scheduled articles are in the indexes from the start; readers cut the range at "now".
+
+Bodies are in ``ArticleBucket`` (versioned) at ``articles/{id}/{write_id}.json``, a key per write.
 """
 
 from __future__ import annotations
@@ -47,8 +50,10 @@ def category_key(article_id: str, slug: str) -> dict[str, str]:
     return {"pk": f"ARTICLE#{article_id}", "sk": f"{CATEGORY_SORT_PREFIX}{slug}"}
 
 
-def body_key(article_id: str) -> str:
-    return f"articles/{article_id}/body.json"
+def body_key(article_id: str, write_id: str) -> str:
+    """Each write stores its body under a key of its own, so no write ever overwrites a body that
+    another (committed, or perhaps committed) write refers to."""
+    return f"articles/{article_id}/{write_id}.json"
 
 
 def listed_slugs(article: Article) -> tuple[str, ...]:
@@ -77,5 +82,6 @@ def article_from_item(item: dict[str, Any]) -> Article:
         content_hash=item["content_hash"],
         extras=plain(item.get("extras") or {}),
         retracted_at=item.get("retracted_at"),
+        body_key=item.get("body_key"),
         body_version=item.get("body_version"),
     )

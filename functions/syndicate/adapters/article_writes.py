@@ -24,12 +24,14 @@ from syndicate.articles.model import PUBLISHED, RETRACTED, Article, category_slu
 
 
 def write_operations(
-    table_name: str, article: Article, previous: Article | None, recorded: Set[str]
+    table_name: str, article: Article, previous: Article | None, recorded: Set[str], write_id: str | None = None
 ) -> tuple[list[dict[str, Any]], set[str]]:
     """The operations that store ``article`` over ``previous`` (the article item's first), and
-    the directory entries among them (those not in ``recorded``)."""
+    the directory entries among them (those not in ``recorded``). ``write_id``, recorded on the
+    article item, lets a writer whose response was lost tell its own write from another's."""
     listed = listed_slugs(article)
-    operations: list[dict[str, Any]] = [{"Put": _article_put(table_name, article, previous, listed)}]
+    put = _article_put(table_name, article, previous, listed, write_id)
+    operations: list[dict[str, Any]] = [{"Put": put}]
     copies = listed[1:]
     metadata = item_from_article(article) if copies else {}
     for slug in copies:
@@ -49,9 +51,11 @@ def write_operations(
 
 
 def _article_put(
-    table_name: str, article: Article, previous: Article | None, listed: tuple[str, ...]
+    table_name: str, article: Article, previous: Article | None, listed: tuple[str, ...], write_id: str | None
 ) -> dict[str, Any]:
     item = {**article_key(article.id), **item_from_article(article)}
+    if write_id is not None:
+        item["write_id"] = write_id
     if article.status == PUBLISHED:
         item["timeline"] = PUBLIC
     if article.status != RETRACTED:

@@ -3,12 +3,14 @@
 The key layout is in ``article_items``, cursors in ``article_cursors``, and which operations a
 write makes in ``article_writes``; this module sends the requests.
 
-A write puts the body into the versioned bucket first, then writes the items, conditioned on
-the version the article item replaces: one PutItem when only the article item changes (an
-article in one category, the common case), otherwise one transaction. Readers follow the
-version id recorded in DynamoDB, so a crash between the two writes leaves only an unreferenced
-S3 object version, never a visible half-article; a lost race fails the condition and changes
-nothing.
+A write puts the body into the versioned bucket first, under a key of its own, then writes the
+items, conditioned on the version the article item replaces: one PutItem when only the article
+item changes (an article in one category, the common case), otherwise one transaction. Readers
+follow the key and version id recorded in DynamoDB, so a crash between the two writes leaves only
+an unreferenced S3 object, never a visible half-article; a lost race fails the condition and
+changes nothing. Because every write has its own key, the body an article refers to is always
+the current version of its key, and a bucket lifecycle rule on noncurrent versions can collect
+what no article refers to without ever touching what one does.
 
 The directory only ever grows, so a store remembers the entries it has written and adds an
 entry to an article's transaction only the first time this container publishes in that
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 import contextlib
 import json
-from typing import Any
+import uuid
+from typing import Any, NoReturn
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from syndicate.adapters.article_cursors import decode_cursor, encode_cursor
 from syndicate.adapters.article_items import (
@@ -58,10 +61,10 @@ class ArticleStore:
 
     def with_body(self, article: Article) -> Article:
         """The article with the body its metadata points at (that S3 version, not the newest)."""
-        if article.body_version is None:
+        if article.body_key is None or article.body_version is None:
             return article
         response = client("s3").get_object(
-            Bucket=self.bucket_name, Key=body_key(article.id), VersionId=article.body_version
+            Bucket=self.bucket_name, Key=article.body_key, VersionId=article.body_version
         )
         body = json.loads(response["Body"].read())
         return article.with_changes(body_markdown=body["markdown"], body_html=body["html"])
@@ -184,41 +187,85 @@ class ArticleStore:
     # -- writes -------------------------------------------------------------------------------
 
     def save(self, article: Article, previous: Article | None) -> Article:
-        new_body = article.body_markdown is not None
-        if new_body:
-            article = article.with_changes(body_version=self._put_body(article))
-        writes, directory = self.write_operations(article, previous)
+        """Store ``article`` over ``previous``: its new body (if it has one), then its items.
+
+        A conditional write whose response is lost is retried by botocore, and the retry fails
+        its condition against the write that did land. So before a failure is reported, the
+        article item is read again: finding this write's id there is a success. No failure path
+        deletes anything; a body that is no longer referenced (or, after a failed condition, never
+        can be) is only marked deleted, so that the bucket's lifecycle rule expires it later.
+        """
+        write_id = uuid.uuid4().hex
+        own_body = article.body_markdown is not None
+        if own_body:
+            article = self._put_body(article, write_id)
+        writes, directory = self.write_operations(article, previous, write_id=write_id)
         try:
-            if len(writes) == 1:
-                client("dynamodb").put_item(**writes[0]["Put"])
-            else:
-                client("dynamodb").transact_write_items(TransactItems=writes)
-        except ClientError as error:
-            if new_body:
-                self._forget_body(article.id, article.body_version)
-            if is_condition_failure(error):
-                raise VersionConflict(article.id) from error
-            raise
+            self._send(writes, write_id)
+        except (ClientError, BotoCoreError) as error:
+            if not self._landed(article, write_id):
+                self._give_up(article, error, retire=article.body_key if own_body else None)
         self._recorded_categories.update(directory)
+        if previous is not None and previous.body_key not in (None, article.body_key):
+            self._retire_body(previous.body_key)
         return article
 
-    def write_operations(self, article: Article, previous: Article | None) -> tuple[list[dict[str, Any]], set[str]]:
+    def write_operations(
+        self, article: Article, previous: Article | None, *, write_id: str | None = None
+    ) -> tuple[list[dict[str, Any]], set[str]]:
         """The write operations that store ``article`` over ``previous`` (the article item's
         first), and the directory entries among them."""
-        return write_operations(self.table_name, article, previous, self._recorded_categories)
+        return write_operations(self.table_name, article, previous, self._recorded_categories, write_id)
 
-    def _put_body(self, article: Article) -> str:
+    def _send(self, writes: list[dict[str, Any]], write_id: str) -> None:
+        if len(writes) == 1:
+            client("dynamodb").put_item(**writes[0]["Put"])
+        else:
+            # The token makes DynamoDB answer a retried transaction that already committed with success.
+            client("dynamodb").transact_write_items(TransactItems=writes, ClientRequestToken=write_id)
+
+    def _landed(self, article: Article, write_id: str) -> bool:
+        """Whether the article item is the one this write made (read consistently)."""
+        response = client("dynamodb").get_item(
+            TableName=self.table_name,
+            Key=marshal(article_key(article.id)),
+            ConsistentRead=True,
+            ProjectionExpression="version, write_id",
+        )
+        found = unmarshal(response.get("Item") or {})
+        return found.get("write_id") == write_id and found.get("version") == article.version
+
+    def _give_up(self, article: Article, error: ClientError | BotoCoreError, *, retire: str | None) -> NoReturn:
+        """Report a write that did not land. After a failed condition it never can (versions only
+        grow and items are never deleted), so the body it wrote (``retire``) is retired; after any
+        other failure an attempt may still be in flight, and the body stays as it is."""
+        if isinstance(error, ClientError) and is_condition_failure(error):
+            if retire is not None:
+                self._retire_body(retire)
+            raise VersionConflict(article.id) from error
+        if isinstance(error, ClientError) and _is_contention(error):
+            raise VersionConflict(article.id) from error
+        raise error
+
+    def _put_body(self, article: Article, write_id: str) -> Article:
+        key = body_key(article.id, write_id)
         response = client("s3").put_object(
             Bucket=self.bucket_name,
-            Key=body_key(article.id),
+            Key=key,
             Body=json.dumps({"markdown": article.body_markdown, "html": article.body_html}).encode("utf-8"),
             ContentType="application/json",
         )
-        return str(response["VersionId"])
+        return article.with_changes(body_key=key, body_version=str(response["VersionId"]))
 
-    def _forget_body(self, article_id: str, version_id: str | None) -> None:
-        """Best effort: an unreferenced body version is harmless, so a failure here is ignored."""
-        if version_id is None:
-            return
-        with contextlib.suppress(ClientError):
-            client("s3").delete_object(Bucket=self.bucket_name, Key=body_key(article_id), VersionId=version_id)
+    def _retire_body(self, key: str) -> None:
+        """Mark a body no article refers to any more as deleted: its version becomes noncurrent and
+        the lifecycle rule of ``ArticleBucket`` expires it; until then a reader that holds the old
+        metadata still reads it by version id. Best effort: a body left current is only storage."""
+        with contextlib.suppress(ClientError, BotoCoreError):
+            client("s3").delete_object(Bucket=self.bucket_name, Key=key)
+
+
+def _is_contention(error: ClientError) -> bool:
+    """A transaction cancelled because another one was changing the same items at that moment."""
+    reasons = error.response.get("CancellationReasons") or []
+    return any(reason.get("Code") == "TransactionConflict" for reason in reasons)

@@ -38,7 +38,8 @@ class Article:
     body_markdown: str | None = None  # None when only metadata was loaded
     body_html: str | None = None
     retracted_at: str | None = None
-    body_version: str | None = None  # S3 version id of the stored body this metadata points at
+    body_key: str | None = None  # S3 key of the stored body this metadata points at (one per write)
+    body_version: str | None = None  # and its version id
 
     @property
     def etag(self) -> str:

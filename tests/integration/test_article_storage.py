@@ -9,6 +9,7 @@ from botocore.exceptions import ClientError
 
 from syndicate import dependencies
 from syndicate.adapters import clients
+from syndicate.articles.model import public_article_id
 from syndicate.articles.ports import VersionConflict
 from tests.support import events
 from tests.support.faults import LostResponse, no_backoff
@@ -16,6 +17,11 @@ from tests.support.faults import LostResponse, no_backoff
 
 class Crash(Exception):
     pass
+
+
+def alices(own_id: str) -> str:
+    """The store's id of the article pub_alice (the articles_api fixture's publisher) calls ``own_id``."""
+    return public_article_id("pub_alice", own_id)
 
 
 def test_crash_between_body_and_metadata_writes_leaves_no_visible_article(articles_api, stack, monkeypatch):
@@ -53,7 +59,7 @@ def test_crash_between_body_and_metadata_writes_leaves_no_visible_article(articl
 
 def test_a_reader_sees_the_body_version_the_metadata_points_at(articles_api, stack):
     articles_api("PUT", "/articles/potd", body=events.article("photo-of-the-day"))
-    stored = dependencies.article_store().get("potd", with_body=False)
+    stored = dependencies.article_store().get(alices("potd"), with_body=False)
     # A body written over the same key (no write of ours does that) must not show through.
     boto3.client("s3").put_object(
         Bucket=stack.name("ArticleBucket"),
@@ -67,7 +73,7 @@ def test_a_reader_sees_the_body_version_the_metadata_points_at(articles_api, sta
 def test_the_slower_of_two_concurrent_writers_is_refused_not_lost(articles_api, stack):
     articles_api("PUT", "/articles/potd", body=events.article("photo-of-the-day"))
     store = dependencies.article_store()
-    both_read = store.get("potd", with_body=False)
+    both_read = store.get(alices("potd"), with_body=False)
 
     first = both_read.with_changes(version=2, title="First writer", body_markdown=None)
     second = both_read.with_changes(version=2, title="Second writer", body_markdown=None)
@@ -83,7 +89,7 @@ def test_a_lost_race_is_a_409_for_the_client(articles_api, stack, monkeypatch):
     store = dependencies.article_store()
     real_get = store.get
 
-    def stale_get(article_id, *, with_body=True):
+    def stale_get(article_id, *, with_body=True):  # the store's (public) id
         current = real_get(article_id, with_body=with_body)
         return current.with_changes(version=current.version - 1) if current else None
 
@@ -170,7 +176,7 @@ def assert_bodies_are_referenced_or_retired(stack, *article_ids: str) -> None:
     store = dependencies.article_store()
     referenced = {}
     for article_id in article_ids:
-        article = store.get(article_id, with_body=False)
+        article = store.get(alices(article_id), with_body=False)
         referenced[article.body_key] = article.body_version
     versions, _ = body_objects(stack)
     for version in versions:
@@ -246,7 +252,7 @@ def test_no_write_ever_deletes_a_body_version(articles_api, stack, monkeypatch):
     articles_api("PUT", "/articles/potd", body=seed)
     articles_api("PUT", "/articles/potd", body={**seed, "body": "Second."})
     store = dependencies.article_store()
-    both_read = store.get("potd", with_body=False)
+    both_read = store.get(alices("potd"), with_body=False)
     store.save(both_read.with_changes(version=3, body_markdown="Third.", body_html="<p>Third.</p>"), both_read)
     with pytest.raises(VersionConflict):
         store.save(both_read.with_changes(version=3, body_markdown="Lost.", body_html="<p>Lost.</p>"), both_read)

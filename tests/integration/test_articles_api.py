@@ -194,25 +194,78 @@ def test_drafts_and_scheduled_articles_are_only_visible_to_their_publisher(artic
     assert bob("GET", "/articles").json["articles"] == []
 
 
-def test_scheduled_article_becomes_visible_once_due(articles_api, clock):
+def test_scheduled_article_is_listed_for_others_once_due(articles_api, clock):
     scheduled = articles_api("POST", "/articles", body=events.article("mars-sample-return-scheduled")).json
     bob = articles_api.as_publisher("pub_bob")
-    assert bob("GET", f"/articles/{scheduled['id']}").status == 404
+    assert bob("GET", "/articles").json["articles"] == []
 
     clock.set("2030-03-01T14:00:01Z")
 
-    assert bob("GET", f"/articles/{scheduled['id']}").status == 200
-    assert [a["id"] for a in bob("GET", "/articles").json["articles"]] == [scheduled["id"]]
+    assert [a["public_id"] for a in bob("GET", "/articles").json["articles"]] == [scheduled["public_id"]]
 
 
-def test_a_publisher_cannot_change_or_retract_anothers_article(articles_api):
-    created = articles_api("PUT", "/articles/alices", body=seed())
+# -- one id space per publisher (issue 9, item 11) ---------------------------------------------
+
+
+def test_each_publisher_has_an_id_space_of_its_own(articles_api):
+    alices = articles_api("PUT", "/articles/potd", body=seed())
     bob = articles_api.as_publisher("pub_bob")
 
-    assert bob("PUT", "/articles/alices", body={**seed(), "title": "Bob was here"}).status == 404
+    bobs = bob("PUT", "/articles/potd", body={**seed(), "title": "Bob's own"})
+
+    assert (alices.status, bobs.status) == (201, 201)
+    assert alices.json["id"] == bobs.json["id"] == "potd"
+    assert alices.json["public_id"] != bobs.json["public_id"]
+    assert articles_api("GET", "/articles/potd").json["title"] == seed()["title"]
+    assert bob("GET", "/articles/potd").json["title"] == "Bob's own"
+    assert bob("DELETE", "/articles/potd").status == 204
+    assert articles_api("GET", "/articles/potd").status == 200
+    assert bob("GET", "/articles/potd").status == 404
+
+
+def test_a_put_tells_nothing_about_another_publishers_ids(articles_api, clock):
+    articles_api("PUT", "/articles/taken", body=seed())
+    articles_api("PUT", "/articles/drafted", body=events.article("lunar-gateway-draft"))
+    articles_api("DELETE", "/articles/drafted")
+    bob = articles_api.as_publisher("pub_bob")
+
+    answers = {own_id: bob("PUT", f"/articles/{own_id}", body=seed()) for own_id in ("taken", "drafted", "unused")}
+
+    shapes = {
+        (a.status, tuple(sorted(a.headers)), tuple(sorted(a.json)), a.json["version"], a.json["publisher_id"])
+        for a in answers.values()
+    }
+    [(status, headers, _, version, publisher)] = shapes  # one shape, whoever else uses the id
+    assert (status, headers, version, publisher) == (
+        201,
+        ("Cache-Control", "Content-Type", "ETag", "Location"),
+        1,
+        "pub_bob",
+    )
+    assert {a.header("Location") for a in answers.values()} == {f"/articles/{i}" for i in answers}
+
+
+def test_get_and_delete_address_only_the_requesters_own_articles(articles_api):
+    alices = articles_api("PUT", "/articles/alices", body=seed()).json
+    bob = articles_api.as_publisher("pub_bob")
+
+    assert bob("GET", "/articles/alices").status == 404
+    assert bob("GET", f"/articles/{alices['public_id']}").status == 404
     assert bob("DELETE", "/articles/alices").status == 404
-    assert articles_api("GET", "/articles/alices").json["title"] == created.json["title"]
-    assert bob("GET", "/articles/alices").status == 200  # published articles are readable by all
+    assert bob("PUT", "/articles/alices", body=seed(), headers={"If-Match": "*"}).status == 412
+    assert articles_api("GET", "/articles/alices").status == 200
+
+
+def test_others_public_articles_are_in_listings_with_the_id_readers_see(articles_api):
+    document = {k: v for k, v in seed().items() if k != "canonical_url"}
+    alices = articles_api("PUT", "/articles/alices", body=document).json
+    bob = articles_api.as_publisher("pub_bob")
+
+    [listed] = bob("GET", "/articles").json["articles"]
+
+    assert listed["public_id"] == alices["public_id"]
+    assert listed["url"].endswith(f"/articles/{alices['public_id']}.html")
+    assert listed["publisher_id"] == "pub_alice"
 
 
 def test_retracted_article_is_gone_from_reads_and_listings(articles_api, stack):

@@ -84,4 +84,5 @@ def article_from_item(item: dict[str, Any]) -> Article:
         retracted_at=item.get("retracted_at"),
         body_key=item.get("body_key"),
         body_version=item.get("body_version"),
+        own_id=item.get("own_id"),
     )

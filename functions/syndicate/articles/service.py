@@ -28,6 +28,7 @@ from syndicate.articles.model import (
     Article,
     category_slug,
     content_hash,
+    public_article_id,
 )
 from syndicate.articles.ports import ArticleRepository, InvalidCursor, Page, VersionConflict
 from syndicate.articles.rendering import render_body
@@ -122,10 +123,10 @@ class ArticleService:
         if_match: str | None = None,
         if_none_match: str | None = None,
     ) -> PutResult:
-        """PUT /articles/{id}: create or replace under the publisher's own id."""
+        """PUT /articles/{id}: create or replace under the publisher's own id (its own id space)."""
         _require_valid_id(article_id)
         _require_valid(document)
-        previous = self._owned_or_none(publisher_id, article_id)
+        previous = self._own(publisher_id, article_id)
         live = previous if previous is not None and previous.status != RETRACTED else None
         _check_preconditions(live, if_match=if_match, if_none_match=if_none_match)
         article = self._build(publisher_id, article_id, document, previous=previous)
@@ -136,7 +137,7 @@ class ArticleService:
     def retract(self, publisher_id: str, article_id: str, *, if_match: str | None = None) -> None:
         """DELETE /articles/{id}: gone from listings and feeds; the stored bodies stay in S3."""
         _require_valid_id(article_id)
-        previous = self._owned_or_none(publisher_id, article_id)
+        previous = self._own(publisher_id, article_id)
         if previous is None:
             raise NotFound(f"No article {article_id}.")
         if previous.status == RETRACTED:
@@ -150,10 +151,11 @@ class ArticleService:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def read(self, requester_id: str | None, article_id: str) -> Article:
+    def read(self, requester_id: str, article_id: str) -> Article:
+        """GET /articles/{id}: one of the requester's own articles, drafts and scheduled ones too."""
         _require_valid_id(article_id)
-        article = self._store.get(article_id)
-        if article is None or not article.visible_to(requester_id, isoformat(self._clock())):
+        article = self._store.get(public_article_id(requester_id, article_id))
+        if article is None or article.publisher_id != requester_id or article.status == RETRACTED:
             raise NotFound(f"No article {article_id}.")
         return article
 
@@ -177,10 +179,11 @@ class ArticleService:
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _owned_or_none(self, publisher_id: str, article_id: str) -> Article | None:
-        existing = self._store.get(article_id, with_body=False)
+    def _own(self, publisher_id: str, article_id: str) -> Article | None:
+        """The publisher's article ``article_id`` (metadata only), or None: its own id space."""
+        existing = self._store.get(public_article_id(publisher_id, article_id), with_body=False)
         if existing is not None and existing.publisher_id != publisher_id:
-            # Someone else's id: answer as if it did not exist, so ids do not leak.
+            # Only a SHA-256 collision could lead here; it is nobody's article to change.
             raise NotFound(f"No article {article_id}.")
         return existing
 
@@ -189,7 +192,8 @@ class ArticleService:
         stamp = isoformat(now)
         published_at = document.get("published_at")
         return Article(
-            id=article_id,
+            id=public_article_id(publisher_id, article_id),
+            own_id=article_id,
             publisher_id=publisher_id,
             version=(previous.version + 1) if previous else 1,
             status=document.get("status", PUBLISHED),
@@ -228,7 +232,7 @@ _ARTICLE_SERIALIZER = CustomDictSerializer(to_dict=_article_to_dict, from_dict=_
 
 
 def new_article_id() -> str:
-    """32 hex characters, unguessable (128 random bits)."""
+    """A publisher's id for an article POSTed without one: 32 hex characters (128 random bits)."""
     return secrets.token_hex(16)
 
 

@@ -48,7 +48,7 @@ def article_response(article: Article, status: int = 200) -> Response[str]:
         body=json.dumps(article.resource(site_url), ensure_ascii=False),
         headers={
             "ETag": article.etag,
-            "Location": f"/articles/{article.id}",
+            "Location": f"/articles/{article.api_id}",
             "Cache-Control": "private, no-cache",
         },
     )

@@ -357,3 +357,60 @@ def test_an_idempotent_request_in_progress_expires_with_its_invocation(articles_
     # FakeLambdaContext has 10 s left: a crashed attempt stops blocking retries when it would have timed out.
     deadline_ms = int(record["in_progress_expiration"]["N"])
     assert before_ms + 9_000 <= deadline_ms <= int(time.time() * 1000) + 10_000
+
+
+# -- idempotency up to the body limit (issue 9, item 5) -----------------------------------------
+
+
+def near_one_megabyte() -> dict:
+    """The seed article with a body of CJK text that takes the request near its 1 MB limit."""
+    paragraph = "天宫空间站的机械臂在轨道上捕获了货运飞船。" * 40 + "\n\n"
+    body = paragraph * (330_000 // len(paragraph))
+    document = {**seed(), "body": body}
+    size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    assert 950_000 < size <= 1024 * 1024, size
+    return document
+
+
+def test_an_idempotency_key_works_with_a_body_near_the_one_megabyte_limit(articles_api, stack):
+    import boto3
+
+    document, key = near_one_megabyte(), {"Idempotency-Key": "big-one"}
+
+    first = articles_api("POST", "/articles", raw_body=json.dumps(document, ensure_ascii=False), headers=key)
+    again = articles_api("POST", "/articles", raw_body=json.dumps(document, ensure_ascii=False), headers=key)
+
+    assert (first.status, again.status) == (201, 201)
+    assert again.json == first.json
+    assert again.header("ETag") == first.header("ETag")
+    assert len(articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]) == 1
+    assert articles_api("GET", f"/articles/{first.json['id']}").json["body"] == document["body"]
+    [record] = boto3.client("dynamodb").scan(TableName=stack.name("IdempotencyTable"))["Items"]
+    assert len(json.dumps(record)) < 2_000  # a reference to the article, not the article
+
+
+def test_a_replay_answers_with_the_article_the_first_request_created_as_it_is_now(articles_api):
+    key = {"Idempotency-Key": "then-edited"}
+    first = articles_api("POST", "/articles", body=seed(), headers=key)
+    articles_api("PUT", f"/articles/{first.json['id']}", body={**seed(), "title": "Edited since"})
+
+    again = articles_api("POST", "/articles", body=seed(), headers=key)
+
+    assert again.status == 201
+    assert again.json["id"] == first.json["id"]
+    assert again.header("Location") == first.header("Location")
+    assert again.json["title"] == "Edited since"
+    assert again.json["version"] == 2
+    assert len(articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]) == 1
+
+
+def test_writes_answer_without_the_body_and_reads_with_it(articles_api):
+    created = articles_api("POST", "/articles", body=seed())
+    put = articles_api("PUT", "/articles/potd", body=seed())
+    replaced = articles_api("PUT", "/articles/potd", body={**seed(), "title": "Replaced"})
+
+    for answer in (created, put, replaced):
+        assert not {"body", "body_html"} & set(answer.json), answer.status
+        assert len(answer.body) < 4_000
+    read = articles_api("GET", "/articles/potd").json
+    assert read["body"] == seed()["body"] and read["body_html"].startswith("<h2>")

@@ -83,8 +83,8 @@ class Article:
         values["categories"] = list(self.categories)
         return values
 
-    def resource(self, site_url: str) -> dict[str, Any]:
-        """The article as the API returns it."""
+    def resource(self, site_url: str, *, with_body: bool = True) -> dict[str, Any]:
+        """The article as the API returns it (the body only when loaded and ``with_body``)."""
         document: dict[str, Any] = {
             "id": self.api_id,
             "public_id": self.id,
@@ -99,7 +99,7 @@ class Article:
             "url": self.extras.get("canonical_url") or article_url(site_url, self.id),
         }
         document.update(self.extras)
-        if self.body_markdown is not None:
+        if with_body and self.body_markdown is not None:
             document["body"] = self.body_markdown
             document["body_html"] = self.body_html
         return document

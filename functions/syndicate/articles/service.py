@@ -7,7 +7,7 @@ Callers hand in the requester's publisher id and the parsed JSON document; they 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -66,36 +66,18 @@ class ArticleService:
     ) -> Article:
         """POST /articles: a new article under a fresh id.
 
-        ``lambda_context`` (optional) lets an in-progress idempotency record expire when the
-        invocation would have timed out, so a crashed request does not block its retries.
-
-        With an idempotency key, a retry with the same key and document returns the article
-        the first request stored and stores nothing; the same key with another document is refused.
+        With an idempotency key, a retry with the same key and document stores nothing and answers
+        with the article the first request created, as it is now (the record keeps a reference to
+        it, not a copy, so a body of any allowed size fits); the same key with another document is
+        refused. ``lambda_context`` lets an in-progress record expire when the invocation would have
+        timed out, so a crashed request does not block its retries.
         """
         if idempotency_key is None or self._idempotency is None:
             return self._publish(publisher_id, document)
-        if not 1 <= len(idempotency_key) <= 255 or not idempotency_key.isprintable():
-            raise InvalidRequest(
-                [contract.Violation("/Idempotency-Key", "must be 1 to 255 printable characters")],
-                "The Idempotency-Key header is not valid.",
-            )
-        config = IdempotencyConfig(
-            event_key_jmespath="[publisher_id, idempotency_key]",
-            payload_validation_jmespath="document",
-            expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
-        )
-        if lambda_context is not None:
-            config.register_lambda_context(lambda_context)
-        once = idempotent_function(
-            data_keyword_argument="request",
-            persistence_store=self._idempotency,
-            config=config,
-            output_serializer=_ARTICLE_SERIALIZER,
-        )(self._publish_request)
+        _require_valid_idempotency_key(idempotency_key)
+        request = {"publisher_id": publisher_id, "idempotency_key": idempotency_key, "document": document}
         try:
-            article: Article = once(
-                request={"publisher_id": publisher_id, "idempotency_key": idempotency_key, "document": document}
-            )
+            article: Article = self._once(self._idempotency, lambda_context)(request=request)
         except IdempotencyValidationError:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was already used with a different article; use a new key."
@@ -104,6 +86,31 @@ class ArticleService:
             raise RequestInProgress(
                 "A request with this Idempotency-Key is still in progress; retry shortly."
             ) from None
+        return article
+
+    def _once(self, records: BasePersistenceLayer, lambda_context: Any) -> Callable[..., Article]:
+        """``_publish_request`` made idempotent per (publisher, key), its result recorded by reference."""
+        config = IdempotencyConfig(
+            event_key_jmespath="[publisher_id, idempotency_key]",
+            payload_validation_jmespath="document",
+            expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
+        )
+        if lambda_context is not None:
+            config.register_lambda_context(lambda_context)
+        recorded = CustomDictSerializer(to_dict=_reference, from_dict=self._referenced)
+        once: Callable[..., Article] = idempotent_function(
+            data_keyword_argument="request",
+            persistence_store=records,
+            config=config,
+            output_serializer=recorded,
+        )(self._publish_request)
+        return once
+
+    def _referenced(self, reference: dict[str, Any]) -> Article:
+        """The article an idempotency record refers to, read again (metadata: what POST answers)."""
+        article = self._store.get(reference["id"], with_body=False)
+        if article is None:
+            raise NotFound(f"No article {reference['own_id']}.")
         return article
 
     def _publish_request(self, request: dict[str, Any]) -> Article:
@@ -217,18 +224,9 @@ class ArticleService:
             ) from None
 
 
-def _article_to_dict(article: Article) -> dict[str, Any]:
-    values = article.metadata()
-    values["body_markdown"] = article.body_markdown
-    values["body_html"] = article.body_html
-    return values
-
-
-def _article_from_dict(values: dict[str, Any]) -> Article:
-    return Article(**{**values, "categories": tuple(values["categories"])})
-
-
-_ARTICLE_SERIALIZER = CustomDictSerializer(to_dict=_article_to_dict, from_dict=_article_from_dict)
+def _reference(article: Article) -> dict[str, Any]:
+    """What an idempotency record keeps of the article a request created: where to find it again."""
+    return {"id": article.id, "own_id": article.api_id, "version": article.version, "etag": article.etag}
 
 
 def new_article_id() -> str:
@@ -245,6 +243,14 @@ def _require_valid(document: Any) -> None:
             found = [Violation("/published_at", "is not a moment between the years 0001 and 9999 in UTC")]
     if found:
         raise InvalidRequest.in_document("article", found)
+
+
+def _require_valid_idempotency_key(key: str) -> None:
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise InvalidRequest(
+            [contract.Violation("/Idempotency-Key", "must be 1 to 255 printable characters")],
+            "The Idempotency-Key header is not valid.",
+        )
 
 
 def _require_valid_id(article_id: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
 
 from tests.support import events
+from tests.support.events import api_event
 
 
 def seed() -> dict:
@@ -166,9 +168,10 @@ def test_put_with_if_none_match_star_only_creates(articles_api):
     assert articles_api("PUT", "/articles/potd", body=seed(), headers={"If-None-Match": "*"}).status == 412
 
 
-def test_invalid_article_id_in_path_is_422_with_pointer(articles_api):
+def test_invalid_article_id_in_path_is_400_with_pointer(articles_api):
     answer = articles_api("PUT", "/articles/-bad id", body=seed())
-    assert answer.status == 422
+    assert answer.status == 400
+    assert answer.json["type"].endswith("/invalid-parameters")
     assert answer.pointers == ["/id"]
 
 
@@ -328,15 +331,120 @@ def test_listing_pages_newest_first_with_an_opaque_cursor(articles_api):
     ("query", "pointer"),
     [
         ({"limit": "0"}, "/limit"),
+        ({"limit": "101"}, "/limit"),
         ({"limit": "abc"}, "/limit"),
+        ({"limit": "5\n"}, "/limit"),
+        ({"limit": "\uff15"}, "/limit"),  # a fullwidth digit
+        ({"limit": "-1"}, "/limit"),
         ({"cursor": "not-a-cursor"}, "/cursor"),
+        ({"cursor": "e30"}, "/cursor"),  # {}
+        ({"cursor": "W10"}, "/cursor"),  # []
+        ({"cursor": "x" * 600}, "/cursor"),
+        ({"category": "!!!"}, "/category"),
+        ({"category": "News\nroom"}, "/category"),
+        ({"category": ""}, "/category"),
+        ({"category": "Space/science journalism", "publisher": "me"}, "/category"),
+        ({"publisher": "pub_bob"}, "/publisher"),
         ({"colour": "red"}, "/colour"),
     ],
 )
-def test_bad_listing_parameters_are_422_with_pointer(articles_api, query, pointer):
+def test_bad_listing_parameters_are_400_with_pointer(articles_api, query, pointer):
     answer = articles_api("GET", "/articles", query=query)
-    assert answer.status == 422
+    assert answer.status == 400
+    assert answer.header("Content-Type") == "application/problem+json"
     assert answer.pointers == [pointer]
+
+
+def test_a_parameter_given_twice_is_400_with_pointer(articles_api):
+    event = api_event("GET", "/articles", publisher_id="pub_alice", query={"limit": "5"})
+    event["multiValueQueryStringParameters"] = {"limit": ["5", "50"]}
+
+    answer = articles_api.send_event(event)
+
+    assert answer.status == 400
+    assert [(e["pointer"], e["message"]) for e in answer.json["errors"]] == [("/limit", "must be given once")]
+
+
+def first_page(articles_api, **query) -> dict:
+    for day in range(1, 4):
+        document = {**seed(), "title": f"Day {day}", "published_at": f"2025-12-0{day}T08:00:00Z"}
+        articles_api("POST", "/articles", body=document)
+    page = articles_api("GET", "/articles", query={"limit": "1", **query}).json
+    assert page["cursor"]
+    return page
+
+
+@pytest.mark.parametrize(
+    ("made_by", "used_with"),
+    [
+        ({}, {"category": "Space/science journalism"}),
+        ({"category": "Space/science journalism"}, {}),
+        ({"category": "Space/science journalism"}, {"category": "Climate"}),
+        ({"publisher": "me"}, {}),
+        ({}, {"publisher": "me"}),
+    ],
+)
+def test_a_cursor_reused_with_another_query_is_400(articles_api, made_by, used_with):
+    cursor = first_page(articles_api, **made_by)["cursor"]
+
+    answer = articles_api("GET", "/articles", query={**used_with, "cursor": cursor})
+
+    assert answer.status == 400
+    assert answer.pointers == ["/cursor"]
+
+
+def test_a_cursor_of_one_publishers_own_listing_is_refused_to_another(articles_api):
+    cursor = first_page(articles_api, publisher="me")["cursor"]
+
+    answer = articles_api.as_publisher("pub_bob")("GET", "/articles", query={"publisher": "me", "cursor": cursor})
+
+    assert answer.status == 400
+    assert answer.pointers == ["/cursor"]
+
+
+def test_an_altered_cursor_is_400(articles_api):
+    cursor = first_page(articles_api)["cursor"]
+    payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    later = {**payload, "p": payload["p"].replace("2025-12-03", "2025-12-02")}
+    altered = base64.urlsafe_b64encode(json.dumps(later).encode()).decode().rstrip("=")
+
+    for candidate in (altered, cursor[:-2], cursor + "A", cursor.swapcase()):
+        answer = articles_api("GET", "/articles", query={"cursor": candidate})
+        assert answer.status == 400, candidate
+        assert answer.pointers == ["/cursor"]
+
+
+def test_a_cursor_made_up_to_reach_past_now_is_400(articles_api, clock):
+    from syndicate.adapters.article_cursors import Listing
+
+    clock.set("2025-12-17T10:00:00Z")
+    position = "2030-01-01T00:00:00Z#" + "f" * 32  # where scheduled articles wait
+    digest = Listing("Timeline", "public").digest(position, False)
+    forged = base64.urlsafe_b64encode(json.dumps({"p": position, "c": False, "d": digest}).encode()).decode()
+
+    answer = articles_api("GET", "/articles", query={"cursor": forged.rstrip("=")})
+
+    assert answer.status == 400
+    assert answer.pointers == ["/cursor"]
+
+
+@pytest.mark.parametrize("query", [{}, {"category": "space-science-journalism"}, {"publisher": "me"}])
+def test_every_listing_pages_through_with_its_own_cursors(articles_api, query):
+    for day in range(1, 6):
+        document = {**seed(), "title": f"Day {day}", "published_at": f"2025-12-0{day}T08:00:00Z"}
+        document["categories"] = ["Other", "Space/science journalism"] if day % 2 else document["categories"]
+        articles_api("POST", "/articles", body=document)
+
+    seen, cursor = [], None
+    while True:
+        page = articles_api("GET", "/articles", query={**query, "limit": "2", **({"cursor": cursor} if cursor else {})})
+        assert page.status == 200, page.body
+        seen += [a["title"] for a in page.json["articles"]]
+        cursor = page.json["cursor"]
+        if not cursor:
+            break
+
+    assert seen == [f"Day {day}" for day in range(5, 0, -1)]
 
 
 def test_listing_own_articles_includes_drafts(articles_api):

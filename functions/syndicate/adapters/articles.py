@@ -26,7 +26,7 @@ from typing import Any, NoReturn
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from syndicate.adapters.article_cursors import decode_cursor, encode_cursor
+from syndicate.adapters.article_cursors import Listing, decode_cursor, encode_cursor
 from syndicate.adapters.article_items import (
     CATEGORY_DIRECTORY,
     INDEX_KEYS,
@@ -39,7 +39,7 @@ from syndicate.adapters.article_writes import write_operations
 from syndicate.adapters.clients import client
 from syndicate.adapters.dynamodb import is_condition_failure, marshal, unmarshal
 from syndicate.articles.model import Article
-from syndicate.articles.ports import Page, VersionConflict
+from syndicate.articles.ports import InvalidCursor, Page, VersionConflict
 
 
 class ArticleStore:
@@ -70,16 +70,58 @@ class ArticleStore:
         return article.with_changes(body_markdown=body["markdown"], body_html=body["html"])
 
     def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Page:
-        index = "ByCategory" if category else "Timeline"
-        partition, sort = INDEX_KEYS[index]
+        """Public articles newest first (in one category's listing if ``category`` is a slug)."""
+        listing = Listing("ByCategory", category) if category else Listing("Timeline", PUBLIC)
+        cutoff = f"{now}#~"  # after every position published at or before now
+        start = None
+        if cursor:
+            position, start = decode_cursor(cursor, listing)
+            if position >= cutoff:  # not a place this listing can have stopped at
+                raise InvalidCursor(cursor)
+        partition, sort = INDEX_KEYS[listing.index]
         return self._query(
-            index,
+            listing,
             condition="#p = :p AND #s < :cutoff",
             names={"#p": partition, "#s": sort},
-            values={":p": category or PUBLIC, ":cutoff": f"{now}#~"},
+            values={":p": listing.partition, ":cutoff": cutoff},
             limit=limit,
-            cursor=cursor,
+            start=start,
         )
+
+    def list_by_publisher(self, publisher_id: str, *, limit: int, cursor: str | None) -> Page:
+        """The publisher's articles not retracted, drafts and scheduled ones included, newest first."""
+        listing = Listing("ByPublisher", publisher_id)
+        start = decode_cursor(cursor, listing)[1] if cursor else None
+        partition, _ = INDEX_KEYS[listing.index]
+        return self._query(
+            listing, condition="#p = :p", names={"#p": partition}, values={":p": publisher_id}, limit=limit, start=start
+        )
+
+    def _query(
+        self,
+        listing: Listing,
+        *,
+        condition: str,
+        names: dict[str, str],
+        values: dict[str, Any],
+        limit: int,
+        start: dict[str, Any] | None,
+    ) -> Page:
+        request: dict[str, Any] = {
+            "TableName": self.table_name,
+            "IndexName": listing.index,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": marshal(values),
+            "ScanIndexForward": False,
+            "Limit": limit,
+        }
+        if start is not None:
+            request["ExclusiveStartKey"] = start
+        response = client("dynamodb").query(**request)
+        articles = [article_from_item(unmarshal(item)) for item in response.get("Items", [])]
+        last = response.get("LastEvaluatedKey")
+        return Page(articles, encode_cursor(listing, unmarshal(last)) if last else None)
 
     def public_range(
         self, *, category: str | None, after: str | None, before: str, limit: int, newest_first: bool
@@ -91,14 +133,14 @@ class ArticleStore:
         """
         if after is not None and after >= before:
             return Page([], None)
-        index = "ByCategory" if category else "Timeline"
-        partition, sort = INDEX_KEYS[index]
+        listing = Listing("ByCategory", category) if category else Listing("Timeline", PUBLIC)
+        partition, sort = INDEX_KEYS[listing.index]
         request: dict[str, Any] = {
             "TableName": self.table_name,
-            "IndexName": index,
+            "IndexName": listing.index,
             "KeyConditionExpression": "#p = :p AND #s BETWEEN :low AND :high",
             "ExpressionAttributeNames": {"#p": partition, "#s": sort},
-            "ExpressionAttributeValues": marshal({":p": category or PUBLIC, ":low": after or " ", ":high": before}),
+            "ExpressionAttributeValues": marshal({":p": listing.partition, ":low": after or " ", ":high": before}),
             "ScanIndexForward": not newest_first,
         }
         found: list[Article] = []
@@ -106,32 +148,13 @@ class ArticleStore:
             # +2: BETWEEN is inclusive, and the bounds themselves are not in range.
             request["Limit"] = limit - len(found) + 2
             response = client("dynamodb").query(**request)
-            more = self._take_in_range(response.get("Items", []), found, limit, (after, before), index)
+            more = _take_in_range(response.get("Items", []), found, limit, (after, before), listing)
             last = response.get("LastEvaluatedKey")
             if more is not None or not last:
                 return Page(found, more)
             if len(found) == limit:
-                return Page(found, self._cursor_at(unmarshal(last), index))
+                return Page(found, encode_cursor(listing, unmarshal(last)))
             request["ExclusiveStartKey"] = last
-
-    def _take_in_range(
-        self, items: list[dict[str, Any]], found: list[Article], limit: int, bounds: tuple[str | None, str], index: str
-    ) -> str | None:
-        """Append the items strictly inside ``bounds`` to ``found``, up to ``limit``; the cursor of
-        the first one left over, if any."""
-        for item in items:
-            values = unmarshal(item)
-            article = article_from_item(values)
-            if article.position in bounds:
-                continue
-            if len(found) == limit:
-                return self._cursor_at(values, index)
-            found.append(article)
-        return None
-
-    @staticmethod
-    def _cursor_at(values: dict[str, Any], index: str) -> str:
-        return encode_cursor({name: values[name] for name in ("pk", "sk", *INDEX_KEYS[index])}, index)
 
     def list_categories(self) -> list[tuple[str, str]]:
         """(slug, display name) of every category in the directory, by slug; a Query per page."""
@@ -147,42 +170,6 @@ class ArticleStore:
             if "LastEvaluatedKey" not in response:
                 return found
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
-
-    def list_by_publisher(self, publisher_id: str, *, limit: int, cursor: str | None) -> Page:
-        return self._query(
-            "ByPublisher",
-            condition="#p = :p",
-            names={"#p": "publisher_listing"},
-            values={":p": publisher_id},
-            limit=limit,
-            cursor=cursor,
-        )
-
-    def _query(
-        self,
-        index: str,
-        *,
-        condition: str,
-        names: dict[str, str],
-        values: dict[str, Any],
-        limit: int,
-        cursor: str | None,
-    ) -> Page:
-        request: dict[str, Any] = {
-            "TableName": self.table_name,
-            "IndexName": index,
-            "KeyConditionExpression": condition,
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": marshal(values),
-            "ScanIndexForward": False,
-            "Limit": limit,
-        }
-        if cursor:
-            request["ExclusiveStartKey"] = decode_cursor(cursor, index)
-        response = client("dynamodb").query(**request)
-        articles = [article_from_item(unmarshal(item)) for item in response.get("Items", [])]
-        last = response.get("LastEvaluatedKey")
-        return Page(articles, encode_cursor(unmarshal(last), index) if last else None)
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -263,6 +250,22 @@ class ArticleStore:
         metadata still reads it by version id. Best effort: a body left current is only storage."""
         with contextlib.suppress(ClientError, BotoCoreError):
             client("s3").delete_object(Bucket=self.bucket_name, Key=key)
+
+
+def _take_in_range(
+    items: list[dict[str, Any]], found: list[Article], limit: int, bounds: tuple[str | None, str], listing: Listing
+) -> str | None:
+    """Append the items strictly inside ``bounds`` to ``found``, up to ``limit``; the cursor of the
+    first one left over, if any."""
+    for item in items:
+        values = unmarshal(item)
+        article = article_from_item(values)
+        if article.position in bounds:
+            continue
+        if len(found) == limit:
+            return encode_cursor(listing, values)
+        found.append(article)
+    return None
 
 
 def _is_contention(error: ClientError) -> bool:

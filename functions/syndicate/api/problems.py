@@ -85,6 +85,8 @@ def register(app: ApiGatewayResolver) -> None:
     @app.exception_handler(errors.InvalidRequest)
     def invalid(error: errors.InvalidRequest) -> Response[str]:
         metrics.add_metric(name="ValidationFailed", unit=MetricUnit.Count, value=1)
+        if isinstance(error, errors.InvalidParameters):
+            return problem(400, str(error), slug="invalid-parameters", violations=error.violations)
         return problem(422, str(error), slug="validation-failed", violations=error.violations)
 
     @app.exception_handler(errors.DomainError)

@@ -7,7 +7,7 @@ Callers hand in the requester's publisher id and the parsed JSON document; they 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -37,6 +37,7 @@ from syndicate.contract import Violation
 from syndicate.errors import (
     EditConflict,
     IdempotencyKeyReused,
+    InvalidParameters,
     InvalidRequest,
     NotFound,
     PreconditionFailed,
@@ -166,21 +167,24 @@ class ArticleService:
             raise NotFound(f"No article {article_id}.")
         return article
 
-    def list(self, requester_id: str, query: dict[str, Any]) -> Page:
-        """GET /articles: public articles newest first, or the requester's own with publisher=me."""
-        found = contract.violations("article-list-query", query)
+    def list(self, requester_id: str, query: Mapping[str, str | Sequence[str]]) -> Page:
+        """GET /articles: public articles newest first, or the requester's own with publisher=me.
+
+        ``query`` holds each parameter's value, or all its values when it was given more than once.
+        """
+        found = _query_violations(query)
         if found:
-            raise InvalidRequest(found, "The query parameters are not valid.")
-        limit = int(query.get("limit", DEFAULT_PAGE_SIZE))
-        cursor = query.get("cursor")
+            raise InvalidParameters(found, "The query parameters are not valid.")
+        limit = int(str(query.get("limit", DEFAULT_PAGE_SIZE)))
+        cursor = str(query["cursor"]) if "cursor" in query else None
         try:
             if query.get("publisher") == "me":
                 return self._store.list_by_publisher(requester_id, limit=limit, cursor=cursor)
-            category = category_slug(query["category"]) if "category" in query else None
+            category = category_slug(str(query["category"])) if "category" in query else None
             return self._store.list_public(category=category, now=isoformat(self._clock()), limit=limit, cursor=cursor)
         except InvalidCursor:
-            raise InvalidRequest(
-                [contract.Violation("/cursor", "is not a cursor this listing issued")],
+            raise InvalidParameters(
+                [contract.Violation("/cursor", "is not a cursor this listing issued (altered, or from another query)")],
                 "The query parameters are not valid.",
             ) from None
 
@@ -245,9 +249,19 @@ def _require_valid(document: Any) -> None:
         raise InvalidRequest.in_document("article", found)
 
 
+def _query_violations(query: Mapping[str, str | Sequence[str]]) -> list[Violation]:
+    repeated = sorted(name for name, value in query.items() if not isinstance(value, str))
+    if repeated:
+        return [Violation(contract.pointer([name]), "must be given once") for name in repeated]
+    found = contract.violations("article-list-query", query)
+    if not found and query.get("publisher") == "me" and "category" in query:
+        found = [Violation("/category", "cannot be combined with publisher=me, which lists all your articles")]
+    return found
+
+
 def _require_valid_idempotency_key(key: str) -> None:
     if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise InvalidRequest(
+        raise InvalidParameters(
             [contract.Violation("/Idempotency-Key", "must be 1 to 255 printable characters")],
             "The Idempotency-Key header is not valid.",
         )
@@ -256,7 +270,7 @@ def _require_valid_idempotency_key(key: str) -> None:
 def _require_valid_id(article_id: str) -> None:
     found = contract.violations("article-path", {"id": article_id})
     if found:
-        raise InvalidRequest(found, "The article id in the path is not valid.")
+        raise InvalidParameters(found, "The article id in the path is not valid.")
 
 
 def _check_preconditions(current: Article | None, *, if_match: str | None, if_none_match: str | None) -> None:

@@ -40,6 +40,16 @@ def request_document() -> object:
     return json_body(event.headers, event.body, bool(event.is_base64_encoded))
 
 
+def query_parameters() -> dict[str, str | list[str]]:
+    """Each query parameter's value, or the list of its values when it came more than once."""
+    event = app.current_event
+    found: dict[str, str | list[str]] = dict(event.query_string_parameters or {})
+    for name, values in (event.multi_value_query_string_parameters or {}).items():
+        if len(values) > 1:
+            found[name] = values
+    return found
+
+
 def article_response(article: Article, status: int = 200, *, with_body: bool = True) -> Response[str]:
     """The article, with its body (and rendered HTML) only on reads: a write's answer stays small."""
     site_url = site_settings().site_url
@@ -69,7 +79,7 @@ def create_article() -> Response[str]:
 
 @app.get("/articles")
 def list_articles() -> Response[str]:
-    page = dependencies.article_service().list(requester(), dict(app.current_event.query_string_parameters or {}))
+    page = dependencies.article_service().list(requester(), query_parameters())
     site_url = site_settings().site_url
     return Response(
         status_code=200,

@@ -522,3 +522,98 @@ def test_writes_answer_without_the_body_and_reads_with_it(articles_api):
         assert len(answer.body) < 4_000
     read = articles_api("GET", "/articles/potd").json
     assert read["body"] == seed()["body"] and read["body_html"].startswith("<h2>")
+
+
+# -- bounded output (issue 9, item 4) ------------------------------------------------------------
+
+LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
+
+
+def test_a_body_with_more_structure_than_its_length_pays_for_is_422_naming_body(articles_api):
+    answer = articles_api("POST", "/articles", body={**seed(), "body": "[" * 300_000})
+
+    assert answer.status == 422
+    assert [(e["pointer"], e["message"]) for e in answer.json["errors"]] == [
+        ("/body", answer.json["errors"][0]["message"])
+    ]
+    assert "more Markdown structure" in answer.json["errors"][0]["message"]
+    assert articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"] == []
+
+
+def test_a_body_whose_html_passes_the_cap_is_422_naming_body(articles_api):
+    answer = articles_api("PUT", "/articles/big", body={**seed(), "body": "    " + "<" * 499_996})
+
+    assert answer.status == 422
+    assert answer.pointers == ["/body"]
+    assert "bytes of HTML" in answer.json["errors"][0]["message"]
+    assert articles_api("GET", "/articles/big").status == 404
+
+
+def test_an_article_too_large_to_return_is_refused_before_it_is_stored(articles_api):
+    body = "é" * 490_000  # 2 bytes each in the request, 6 in each of body and body_html once escaped
+    answer = articles_api("PUT", "/articles/big", raw_body=json.dumps({**seed(), "body": body}, ensure_ascii=False))
+
+    assert answer.status == 422
+    assert answer.pointers == ["/body"]
+    assert "as the API returns it" in answer.json["errors"][0]["message"]
+    assert articles_api("GET", "/articles/big").status == 404
+
+
+def test_the_largest_accepted_articles_are_returned_within_lambdas_limit(articles_api):
+    for name, body in {"cjk": near_one_megabyte()["body"], "html": "    " + "<" * 498_000}.items():
+        raw = json.dumps({**seed(), "body": body}, ensure_ascii=False)
+        stored = articles_api("PUT", f"/articles/{name}", raw_body=raw)
+        assert stored.status == 201, stored.body
+
+        read = articles_api("GET", f"/articles/{name}")
+
+        assert read.status == 200
+        assert read.json["body"] == body
+        assert 2_000_000 < read.payload_bytes < LAMBDA_PAYLOAD_LIMIT
+
+
+def largest_metadata(number: int) -> dict:
+    """Every field other than the body as large as the contract allows, in 4-byte characters."""
+    wide = "𝔸"
+    return {
+        **seed(),
+        "title": f"{number} " + wide * 290,
+        "summary": wide * 2000,
+        "tags": [f"{n}" + wide * 57 for n in range(30)],
+        "authors": [{"name": wide * 200, "url": "https://a.example/" + "x" * 2000} for _ in range(20)],
+        "image": {"url": "https://i.example/" + "y" * 2000, "alt": wide * 500, "caption": wide * 2000},
+        "body": "Body.",
+    }
+
+
+def test_a_listing_of_the_largest_metadata_stays_within_lambdas_limit_and_pages_on(articles_api):
+    """DynamoDB ends a Query page at 1 MB of items, which bounds a page's answer (about 4 MB at
+    worst, escaped), whatever the limit asked for."""
+    for number in range(45):
+        assert articles_api("PUT", f"/articles/meta-{number}", body=largest_metadata(number)).status == 201
+
+    seen, cursor, pages = [], None, []
+    while True:
+        query = {"publisher": "me", "limit": "100", **({"cursor": cursor} if cursor else {})}
+        page = articles_api("GET", "/articles", query=query)
+        assert page.status == 200
+        assert page.payload_bytes < LAMBDA_PAYLOAD_LIMIT
+        pages.append(len(page.json["articles"]))
+        seen += [article["id"] for article in page.json["articles"]]
+        cursor = page.json["cursor"]
+        if not cursor:
+            break
+
+    assert len(pages) > 1 and pages[0] < 45  # cut short by size, not by limit (moto keeps the 1 MB rule)
+    assert sorted(seen) == sorted(f"meta-{number}" for number in range(45))
+
+
+def test_a_problem_lists_at_most_a_hundred_fields_however_many_are_wrong(articles_api):
+    document = {**seed(), **{f"unknown-{n}": n for n in range(5_000)}}
+
+    answer = articles_api("POST", "/articles", body=document)
+
+    assert answer.status == 422
+    assert len(answer.json["errors"]) == 100
+    assert answer.json["detail"] == "The article has 5000 invalid fields. The first 100 are listed."
+    assert answer.payload_bytes < 20_000

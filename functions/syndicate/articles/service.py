@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from aws_lambda_powertools.utilities.idempotency.serialization.custom_dict import CustomDictSerializer
 
 from syndicate import contract
+from syndicate.articles.limits import MAX_RESPONSE_BYTES, URL_ALLOWANCE, payload_bytes, response_fits
 from syndicate.articles.model import (
     OPTIONAL_FIELDS,
     PUBLISHED,
@@ -31,7 +32,7 @@ from syndicate.articles.model import (
     public_article_id,
 )
 from syndicate.articles.ports import ArticleRepository, InvalidCursor, Page, VersionConflict
-from syndicate.articles.rendering import render_body
+from syndicate.articles.rendering import BodyRefused, render_body
 from syndicate.clock import Clock, isoformat
 from syndicate.contract import Violation
 from syndicate.errors import (
@@ -171,6 +172,8 @@ class ArticleService:
         """GET /articles: public articles newest first, or the requester's own with publisher=me.
 
         ``query`` holds each parameter's value, or all its values when it was given more than once.
+        A page is one Query, which DynamoDB stops at 1 MB of items: escaped as the API answers,
+        that is at most about 4 MB (a quote or backslash takes 4 bytes), within Lambda's 6 MB.
         """
         found = _query_violations(query)
         if found:
@@ -199,10 +202,9 @@ class ArticleService:
         return existing
 
     def _build(self, publisher_id: str, article_id: str, document: dict[str, Any], previous: Article | None) -> Article:
-        now = self._clock()
-        stamp = isoformat(now)
+        stamp = isoformat(self._clock())
         published_at = document.get("published_at")
-        return Article(
+        article = Article(
             id=public_article_id(publisher_id, article_id),
             own_id=article_id,
             publisher_id=publisher_id,
@@ -216,8 +218,10 @@ class ArticleService:
             content_hash=content_hash(document),
             extras={name: document[name] for name in OPTIONAL_FIELDS if name in document},
             body_markdown=document["body"],
-            body_html=render_body(document["body"]),
+            body_html=_rendered(document["body"]),
         )
+        _require_answerable(article)
+        return article
 
     def _write(self, article: Article, previous: Article | None) -> Article:
         try:
@@ -247,6 +251,26 @@ def _require_valid(document: Any) -> None:
             found = [Violation("/published_at", "is not a moment between the years 0001 and 9999 in UTC")]
     if found:
         raise InvalidRequest.in_document("article", found)
+
+
+def _rendered(markdown: str) -> str:
+    try:
+        return render_body(markdown)
+    except BodyRefused as refused:
+        raise InvalidRequest.in_document("article", [Violation("/body", str(refused))]) from None
+
+
+def _require_answerable(article: Article) -> None:
+    """Refuse an article that GET /articles/{id} could not return within Lambda's payload limit."""
+    limit = MAX_RESPONSE_BYTES - URL_ALLOWANCE
+    if not response_fits(article.resource(site_url=""), limit):
+        size = payload_bytes(article.resource(site_url=""))
+        found = Violation(
+            "/body",
+            f"makes the article {size:,} bytes as the API returns it (JSON escaped as Lambda sends it, "
+            f"text outside ASCII up to 6 bytes a character), more than the {limit:,} allowed",
+        )
+        raise InvalidRequest.in_document("article", [found])
 
 
 def _query_violations(query: Mapping[str, str | Sequence[str]]) -> list[Violation]:

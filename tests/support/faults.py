@@ -46,3 +46,36 @@ def no_backoff(monkeypatch: Any) -> list[float]:
     delays: list[float] = []
     monkeypatch.setattr("botocore.endpoint.time.sleep", delays.append)
     return delays
+
+
+class StartKeyCheck:
+    """Refuses a Query whose ExclusiveStartKey lies outside the query, as DynamoDB does.
+
+    moto pages from any start key; DynamoDB answers a start key from another partition, or past
+    the range of the key condition, with a ValidationException (so a 500 for the API). Our
+    queries name the partition attribute ``#p`` (value ``:p``) and may bound the sort key with
+    ``#s < :cutoff``; this checks the start key against both.
+    """
+
+    def __init__(self, client: Any) -> None:
+        client.meta.events.register("before-parameter-build.dynamodb.Query", self._check)
+
+    def _check(self, params: dict[str, Any], **_: Any) -> None:
+        start = params.get("ExclusiveStartKey")
+        if start is None:
+            return
+        names, values = params.get("ExpressionAttributeNames", {}), params.get("ExpressionAttributeValues", {})
+        partition, sort = names.get("#p"), names.get("#s")
+        if partition and start.get(partition) != values.get(":p"):
+            raise _invalid_start_key()
+        condition = params.get("KeyConditionExpression", "")
+        if sort and "< :cutoff" in condition and not start.get(sort, {}).get("S", "") < values[":cutoff"]["S"]:
+            raise _invalid_start_key()
+
+
+def _invalid_start_key() -> Exception:
+    from botocore.exceptions import ClientError
+
+    return ClientError(
+        {"Error": {"Code": "ValidationException", "Message": "The provided starting key is invalid"}}, "Query"
+    )

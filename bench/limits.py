@@ -250,7 +250,7 @@ def responses(quick: bool) -> None:
 
         scale = 100 if quick else 1
         for name, make in TEXT_KINDS.items():
-            low, high = 0, MAX_CHARACTERS // len(make(1)) // scale + 1
+            low, high = 0, MAX_CHARACTERS // (len(make(2)) - len(make(1))) // scale + 1
             while high - low > max(1, low // 200):  # the largest accepted, within 0.5%
                 middle = (low + high) // 2
                 low, high = (middle, high) if put(make, middle)[0] < 300 else (low, middle)

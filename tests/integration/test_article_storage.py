@@ -294,3 +294,51 @@ def test_contention_on_a_transaction_is_a_conflict_not_a_failure(articles_api, s
 
     assert answer.status == 409
     assert answer.header("Content-Type") == "application/problem+json"
+
+
+# -- item sizes (issue 9, item 4) ---------------------------------------------------------------
+
+
+def dynamodb_size(value: dict) -> int:
+    """The size DynamoDB counts for an attribute value (names and values in UTF-8, numbers up to
+    21 bytes, 3 bytes per list or map plus 1 per element)."""
+    (kind, inner), *_ = value.items()
+    if kind == "S":
+        return len(inner.encode())
+    if kind == "N":
+        return 21
+    if kind in ("BOOL", "NULL"):
+        return 1
+    if kind == "L":
+        return 3 + sum(1 + dynamodb_size(item) for item in inner)
+    if kind == "M":
+        return 3 + sum(1 + len(name.encode()) + dynamodb_size(item) for name, item in inner.items())
+    raise AssertionError(kind)
+
+
+def test_the_largest_metadata_the_contract_allows_fits_a_dynamodb_item_with_room_to_spare(articles_api, stack):
+    wide = "𝔸"  # 4 bytes in UTF-8
+    document = {
+        **events.article("photo-of-the-day"),
+        "title": wide * 300,
+        "summary": wide * 2000,
+        "categories": [f"c{n}" + wide * 98 for n in range(10)],
+        "tags": [f"{n}" + wide * 58 for n in range(30)],
+        "authors": [{"name": wide * 200, "url": "https://a.example/" + "x" * 2000, "email": "a" * 60 + "@example.com"}]
+        * 20,
+        "image": {
+            "url": "https://i.example/" + "y" * 2000,
+            "alt": wide * 500,
+            "caption": wide * 2000,
+            "credit": wide * 300,
+        },
+        "canonical_url": "https://c.example/" + "z" * 2000,
+    }
+
+    assert articles_api("PUT", "/articles/largest", body=document).status == 201
+
+    items = boto3.client("dynamodb").scan(TableName=stack.name("ArticlesTable"))["Items"]
+    sizes = [sum(len(name) + dynamodb_size(value) for name, value in item.items()) for item in items]
+    assert len([item for item in items if item["pk"]["S"].startswith("ARTICLE#")]) == 10  # the item and 9 copies
+    assert 50_000 < max(sizes) < 200_000  # DynamoDB allows 400 KB
+    assert sum(sizes) < 4_000_000  # and 4 MB in one transaction

@@ -7,11 +7,11 @@ What a body may cost is bounded, not only its length (the request's 1 MB):
   ``[`` or ``![``, tables of tiny cells, one-character list items) costs hundreds of times what
   prose of the same size does. Every rule is metered in units (about a quarter of a microsecond
   each here): a body may spend ``BASE_WORK`` plus ``WORK_PER_CHARACTER`` per character, and is
-  refused as soon as it has spent more, so a refusal costs no more than an acceptance. Prose
+  refused as soon as it has spent more, so a refusal spends no more than the largest acceptance. Prose
   spends almost nothing; the densest sample articles (headings, lists and small tables every few
   lines) spend about 7 units a character, so they are accepted up to about 200,000 characters.
-  The table rule, which reads a whole table in one call, is handed only the lines the units left
-  can pay for. ``bench/limits.py`` measures the worst bodies still accepted.
+  The table and list rules, which read a whole table or list in one call, are handed only the
+  lines the units left can pay for. ``bench/limits.py`` measures the worst bodies still accepted.
   markdown-it's own ``maxNesting`` (20 in the CommonMark preset) bounds block and inline nesting.
 * **Raw HTML nesting.** nh3 parses with html5ever, which for each block element scans the stack
   of open elements: a body of unclosed ``<div>`` costs quadratic time. Raw HTML (what Markdown
@@ -107,11 +107,15 @@ _RULE_COSTS = {  # name: (the character it starts on, attempt on it, success, pe
     "autolink": ("<", 30, 150, 4),
     "backticks": ("`", 40, 0, 0),
     "entity": ("&", 4, 10, 0),
-    "newline": ("\n", 1, 8, 0),
+    "newline": ("\n", 1, 40, 0),
 }
+# Tokens some rules make carry more than others (a list item is a nested block parse; a table
+# cell has attributes and an inline run of its own).
+_LIST_TOKEN_COST = 20
+_LIST_LINE_COST = 130  # what an item takes at most per line: its tokens and its nested parse
 _TOKEN_COST = 5  # each token a rule makes (and the renderer then writes out)
 _TABLE_SCAN_COST = 6  # each character of a line the table rule reads as a possible delimiter row
-_TABLE_TOKEN_COST = 12  # each token of a table row (cells carry more than other tokens)
+_TABLE_TOKEN_COST = 16  # each token of a table row (cells carry more than other tokens)
 _INLINE_PARSE_COST = 35  # each inline run parsed on its own (a paragraph, a heading, a table cell)
 _DELIMITER_COST = 30  # each emphasis delimiter, paid when its run is read
 _EMPHASIS_RUN = re.compile(r"\*+|_+")
@@ -142,29 +146,42 @@ class _Work:
             raise BodyRefused(f"takes longer than {DEADLINE_SECONDS:g} s to render; simplify it")
 
 
-def _metered(
+def _metered_block(rule: Callable[..., Any], success: int = 0) -> Callable[..., Any]:
+    """A block rule paying ``_BLOCK_RULE_COST`` per attempt, and ``success`` and its tokens when it matched."""
+
+    def metered(state: Any, start: int, end: int, silent: bool) -> Any:
+        work = state.env["work"]
+        work.spend(_BLOCK_RULE_COST)
+        made = len(state.tokens)
+        matched = rule(state, start, end, silent)
+        if matched:
+            work.spend(success + _TOKEN_COST * (len(state.tokens) - made))
+        return matched
+
+    return metered
+
+
+def _metered_inline(
     rule: Callable[..., Any],
-    default: int,
     start: str = "",
     attempt: int = 0,
     success: int = 0,
     per_character: int = 0,
-    *,
     missed: int = 0,
 ) -> Callable[..., Any]:
-    """``rule`` paying ``default`` before it runs (``attempt`` instead when an inline rule is at
-    its ``start`` character); then, when it matched, ``success``, the tokens it made and
-    ``per_character`` for each character it consumed, and ``missed`` when it did not."""
+    """An inline rule paying ``attempt`` when it is at its ``start`` character; then, when it
+    matched, ``success``, its tokens and ``per_character`` for each character it consumed, and
+    ``missed`` when it did not."""
 
-    def metered(state: Any, *args: Any) -> Any:
+    def metered(state: Any, silent: bool) -> Any:
         work = state.env["work"]
-        position = getattr(state, "pos", 0)
-        work.spend(attempt if start and state.src.startswith(start, position) else default)
+        position = state.pos
+        if start and state.src.startswith(start, position):
+            work.spend(attempt)
         made = len(state.tokens)
-        matched = rule(state, *args)
+        matched = rule(state, silent)
         if matched:
-            consumed = getattr(state, "pos", 0) - position
-            work.spend(success + _TOKEN_COST * (len(state.tokens) - made) + per_character * consumed)
+            work.spend(success + _TOKEN_COST * (len(state.tokens) - made) + per_character * (state.pos - position))
         elif missed:
             work.spend(missed)
         return matched
@@ -184,29 +201,48 @@ def _metered_emphasis(rule: Callable[..., Any]) -> Callable[..., Any]:
     return metered
 
 
-def _metered_table(rule: Callable[..., Any]) -> Callable[..., Any]:
-    """The table rule, held to the rows the remaining units can pay for.
+def _metered_lines(
+    rule: Callable[..., Any], per_line: Callable[[Any, int], int], token: int, scan: Callable[[Any, int], int]
+) -> Callable[..., Any]:
+    """A block rule that reads many lines in one call (a table, a list), held to the lines the
+    remaining units can pay for.
 
-    One call of it reads a whole table, and a row as short as ``|`` gets every column of the
-    header (markdown-it fills in up to 65,536 cells): so it is handed no more lines than the
-    units left can pay for, at ``_TABLE_TOKEN_COST`` per token of a full row, and a table that runs
-    to that line refuses the body before anything more is spent on it.
+    It is handed no more lines than the units left can pay for at ``per_line(state, start)``
+    each, and a block that runs to that line refuses the body before more is spent on it; the
+    tokens it made are then paid at ``token`` each, and ``scan(state, start)`` up front for what
+    it reads before it knows whether it matches. A table row as short as ``|`` gets every column
+    of the header (markdown-it fills in up to 65,536 cells); a list item is a nested block parse.
     """
 
     def metered(state: Any, start: int, end: int, silent: bool) -> Any:
         work = state.env["work"]
-        work.spend(_BLOCK_RULE_COST + _TABLE_SCAN_COST * _delimiter_row_length(state, start))
-        per_row = _TABLE_TOKEN_COST * (3 * _column_bound(state, start) + 2)
-        last = min(end, start + 2 + work.left // per_row)
+        work.spend(_BLOCK_RULE_COST + scan(state, start))
+        last = min(end, start + 2 + work.left // per_line(state, start))
         made = len(state.tokens)
         matched = rule(state, start, last, silent)
         if matched and not silent:
             if last < end and state.line >= last:
-                work.spend(work.left + 1)  # the table goes on past what the body can pay for
-            work.spend(_TABLE_TOKEN_COST * (len(state.tokens) - made))
+                work.spend(work.left + 1)  # the block goes on past what the body can pay for
+            work.spend(token * (len(state.tokens) - made))
         return matched
 
     return metered
+
+
+def _table_row_cost(state: Any, start: int) -> int:
+    return _TABLE_TOKEN_COST * (3 * _column_bound(state, start) + 2)
+
+
+def _table_scan_cost(state: Any, start: int) -> int:
+    return _TABLE_SCAN_COST * _delimiter_row_length(state, start)
+
+
+def _list_line_cost(state: Any, start: int) -> int:
+    return _LIST_LINE_COST
+
+
+def _no_scan(state: Any, start: int) -> int:
+    return 0
 
 
 def _delimiter_row_length(state: Any, start: int) -> int:
@@ -251,9 +287,11 @@ def _meter_block_rules(ruler: Any) -> None:
     """Every block rule pays for each attempt and for what it made (alternatives kept)."""
     for rule in list(ruler.__rules__):
         if rule.name == "table":
-            metered = _metered_table(rule.fn)
+            metered = _metered_lines(rule.fn, _table_row_cost, _TABLE_TOKEN_COST, _table_scan_cost)
+        elif rule.name == "list":
+            metered = _metered_lines(rule.fn, _list_line_cost, _LIST_TOKEN_COST, _no_scan)
         else:
-            metered = _metered(rule.fn, _BLOCK_RULE_COST, *_RULE_COSTS.get(rule.name, ("", 0, 0, 0)))
+            metered = _metered_block(rule.fn, _RULE_COSTS.get(rule.name, ("", 0, 0, 0))[2])
         ruler.at(rule.name, metered, {"alt": list(rule.alt)})
 
 
@@ -263,11 +301,11 @@ def _meter_inline_rules(ruler: Any) -> None:
     they are, so that metering adds no call to the cheapest attempts."""
     for rule in list(ruler.__rules__):
         if rule.name == "text":
-            metered = _metered(rule.fn, 0, "", 0, 0, 0, missed=_INLINE_CHAIN_COST)
+            metered = _metered_inline(rule.fn, missed=_INLINE_CHAIN_COST)
         elif rule.name == "emphasis":
             metered = _metered_emphasis(rule.fn)
         elif rule.name in _RULE_COSTS:
-            metered = _metered(rule.fn, 0, *_RULE_COSTS[rule.name])
+            metered = _metered_inline(rule.fn, *_RULE_COSTS[rule.name])
         else:
             continue
         ruler.at(rule.name, metered, {"alt": list(rule.alt)})

@@ -9,7 +9,7 @@ What a body may cost is bounded, not only its length (the request's 1 MB):
   each here): a body may spend ``BASE_WORK`` plus ``WORK_PER_CHARACTER`` per character, and is
   refused as soon as it has spent more, so a refusal spends no more than the largest acceptance. Prose
   spends almost nothing; the densest sample articles (headings, lists and small tables every few
-  lines) spend about 7 units a character, so they are accepted up to about 200,000 characters.
+  lines) spend 7 to 7.5 units a character, so they are accepted up to about 180,000 characters.
   The table and list rules, which read a whole table or list in one call, are handed only the
   lines the units left can pay for. ``bench/limits.py`` measures the worst bodies still accepted.
   markdown-it's own ``maxNesting`` (20 in the CommonMark preset) bounds block and inline nesting.

@@ -3,6 +3,8 @@ lose nothing, and no failure path deletes what another attempt may have committe
 
 from __future__ import annotations
 
+from typing import Any
+
 import boto3
 import pytest
 from botocore.exceptions import ClientError
@@ -299,7 +301,7 @@ def test_contention_on_a_transaction_is_a_conflict_not_a_failure(articles_api, s
 # -- item sizes (issue 9, item 4) ---------------------------------------------------------------
 
 
-def dynamodb_size(value: dict) -> int:
+def dynamodb_size(value: Any) -> int:
     """The size DynamoDB counts for an attribute value (names and values in UTF-8, numbers up to
     21 bytes, 3 bytes per list or map plus 1 per element)."""
     (kind, inner), *_ = value.items()
@@ -337,7 +339,7 @@ def test_the_largest_metadata_the_contract_allows_fits_a_dynamodb_item_with_room
 
     assert articles_api("PUT", "/articles/largest", body=document).status == 201
 
-    items = boto3.client("dynamodb").scan(TableName=stack.name("ArticlesTable"))["Items"]
+    items: list[Any] = boto3.client("dynamodb").scan(TableName=stack.name("ArticlesTable"))["Items"]
     sizes = [sum(len(name) + dynamodb_size(value) for name, value in item.items()) for item in items]
     assert len([item for item in items if item["pk"]["S"].startswith("ARTICLE#")]) == 10  # the item and 9 copies
     assert 50_000 < max(sizes) < 200_000  # DynamoDB allows 400 KB

@@ -91,7 +91,7 @@ def main(quick: bool = False) -> None:
         [stored] = dynamodb.scan(
             TableName=table, FilterExpression="sk = :sk", ExpressionAttributeValues={":sk": {"S": "ARTICLE"}}
         )["Items"]
-        body_bytes = s3.get_object(Bucket=bucket, Key=f"articles/{stored['id']['S']}/body.json")["Body"].read()
+        body_bytes = s3.get_object(Bucket=bucket, Key=stored["body_key"]["S"])["Body"].read()
 
         def bare_writes() -> None:
             key = uuid.uuid4().hex

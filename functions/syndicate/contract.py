@@ -8,32 +8,86 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator, FormatChecker, validators
 from jsonschema.exceptions import ValidationError
+from jsonschema.protocols import Validator
 
 from syndicate.errors import Violation
 from syndicate.settings import schemas_dir
 
 __all__ = ["Violation", "load_schema", "pointer", "validator", "violations"]
 
-# jsonschema's own "email" check only looks for an "@"; a reader's inbox needs more.
+# jsonschema's own "email" check only looks for an "@"; a reader's inbox needs more (and an
+# address becomes a header, where a control character has no place).
 _EMAIL = re.compile(
-    r"^[^@\s\"(),:;<>\[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+    r"^[^@\s\"(),:;<>\[\]\\\x00-\x1f\x7f-\x9f]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+\Z"
 )
+
+
+# RFC 3339 and RFC 3986 have no whitespace or control character anywhere; the validators
+# jsonschema uses anchor with Python's "$", which lets a final newline through.
+_BLANK_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 def _format_checker() -> FormatChecker:
     checker = FormatChecker()
+    base = FormatChecker()
 
     @checker.checks("email")
     def is_email(instance: object) -> bool:
         return not isinstance(instance, str) or bool(_EMAIL.match(instance))
 
+    @checker.checks("uri")
+    def is_uri(instance: object) -> bool:
+        return not isinstance(instance, str) or (
+            not _BLANK_OR_CONTROL.search(instance) and base.conforms(instance, "uri")
+        )
+
+    @checker.checks("date-time")
+    def is_date_time(instance: object) -> bool:
+        return not isinstance(instance, str) or (
+            not _BLANK_OR_CONTROL.search(instance) and base.conforms(instance, "date-time")
+        )
+
     return checker
+
+
+def _ecma_anchors(pattern: str) -> str:
+    """A JSON Schema pattern (ECMA-262) for Python's re: there "$" ends the text, here it also
+    matches before a final newline, so every "$" outside a character class becomes "\\Z"."""
+    translated: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\Z"
+        translated.append(char)
+    return "".join(translated)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(_ecma_anchors(pattern))
+
+
+def _pattern(validator: Validator, pattern: str, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# Draft 2020-12 with ECMA-262 anchors; the stubs leave extend() unannotated (it returns a validator class).
+_Validator: type[Validator] = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 @cache
@@ -44,10 +98,10 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def validator(name: str) -> Draft202012Validator:
+def validator(name: str) -> Validator:
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=_format_checker())
+    return _Validator(schema, format_checker=_format_checker())
 
 
 def pointer(parts: Iterable[Any]) -> str:

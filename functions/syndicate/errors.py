@@ -35,6 +35,10 @@ class InvalidRequest(DomainError):
         return cls(violations, f"The {what} has {count} invalid field{'s' if count != 1 else ''}.")
 
 
+class InvalidParameters(InvalidRequest):
+    """The request's path, query string or headers break the contract (its body is another matter)."""
+
+
 class NotFound(DomainError):
     pass
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import pytest
 
 from tests.support import events
+from tests.support.events import api_event
 
 
 def seed() -> dict:
@@ -166,9 +168,10 @@ def test_put_with_if_none_match_star_only_creates(articles_api):
     assert articles_api("PUT", "/articles/potd", body=seed(), headers={"If-None-Match": "*"}).status == 412
 
 
-def test_invalid_article_id_in_path_is_422_with_pointer(articles_api):
+def test_invalid_article_id_in_path_is_400_with_pointer(articles_api):
     answer = articles_api("PUT", "/articles/-bad id", body=seed())
-    assert answer.status == 422
+    assert answer.status == 400
+    assert answer.json["type"].endswith("/invalid-parameters")
     assert answer.pointers == ["/id"]
 
 
@@ -194,25 +197,78 @@ def test_drafts_and_scheduled_articles_are_only_visible_to_their_publisher(artic
     assert bob("GET", "/articles").json["articles"] == []
 
 
-def test_scheduled_article_becomes_visible_once_due(articles_api, clock):
+def test_scheduled_article_is_listed_for_others_once_due(articles_api, clock):
     scheduled = articles_api("POST", "/articles", body=events.article("mars-sample-return-scheduled")).json
     bob = articles_api.as_publisher("pub_bob")
-    assert bob("GET", f"/articles/{scheduled['id']}").status == 404
+    assert bob("GET", "/articles").json["articles"] == []
 
     clock.set("2030-03-01T14:00:01Z")
 
-    assert bob("GET", f"/articles/{scheduled['id']}").status == 200
-    assert [a["id"] for a in bob("GET", "/articles").json["articles"]] == [scheduled["id"]]
+    assert [a["public_id"] for a in bob("GET", "/articles").json["articles"]] == [scheduled["public_id"]]
 
 
-def test_a_publisher_cannot_change_or_retract_anothers_article(articles_api):
-    created = articles_api("PUT", "/articles/alices", body=seed())
+# -- one id space per publisher (issue 9, item 11) ---------------------------------------------
+
+
+def test_each_publisher_has_an_id_space_of_its_own(articles_api):
+    alices = articles_api("PUT", "/articles/potd", body=seed())
     bob = articles_api.as_publisher("pub_bob")
 
-    assert bob("PUT", "/articles/alices", body={**seed(), "title": "Bob was here"}).status == 404
+    bobs = bob("PUT", "/articles/potd", body={**seed(), "title": "Bob's own"})
+
+    assert (alices.status, bobs.status) == (201, 201)
+    assert alices.json["id"] == bobs.json["id"] == "potd"
+    assert alices.json["public_id"] != bobs.json["public_id"]
+    assert articles_api("GET", "/articles/potd").json["title"] == seed()["title"]
+    assert bob("GET", "/articles/potd").json["title"] == "Bob's own"
+    assert bob("DELETE", "/articles/potd").status == 204
+    assert articles_api("GET", "/articles/potd").status == 200
+    assert bob("GET", "/articles/potd").status == 404
+
+
+def test_a_put_tells_nothing_about_another_publishers_ids(articles_api, clock):
+    articles_api("PUT", "/articles/taken", body=seed())
+    articles_api("PUT", "/articles/drafted", body=events.article("lunar-gateway-draft"))
+    articles_api("DELETE", "/articles/drafted")
+    bob = articles_api.as_publisher("pub_bob")
+
+    answers = {own_id: bob("PUT", f"/articles/{own_id}", body=seed()) for own_id in ("taken", "drafted", "unused")}
+
+    shapes = {
+        (a.status, tuple(sorted(a.headers)), tuple(sorted(a.json)), a.json["version"], a.json["publisher_id"])
+        for a in answers.values()
+    }
+    [(status, headers, _, version, publisher)] = shapes  # one shape, whoever else uses the id
+    assert (status, headers, version, publisher) == (
+        201,
+        ("Cache-Control", "Content-Type", "ETag", "Location"),
+        1,
+        "pub_bob",
+    )
+    assert {a.header("Location") for a in answers.values()} == {f"/articles/{i}" for i in answers}
+
+
+def test_get_and_delete_address_only_the_requesters_own_articles(articles_api):
+    alices = articles_api("PUT", "/articles/alices", body=seed()).json
+    bob = articles_api.as_publisher("pub_bob")
+
+    assert bob("GET", "/articles/alices").status == 404
+    assert bob("GET", f"/articles/{alices['public_id']}").status == 404
     assert bob("DELETE", "/articles/alices").status == 404
-    assert articles_api("GET", "/articles/alices").json["title"] == created.json["title"]
-    assert bob("GET", "/articles/alices").status == 200  # published articles are readable by all
+    assert bob("PUT", "/articles/alices", body=seed(), headers={"If-Match": "*"}).status == 412
+    assert articles_api("GET", "/articles/alices").status == 200
+
+
+def test_others_public_articles_are_in_listings_with_the_id_readers_see(articles_api):
+    document = {k: v for k, v in seed().items() if k != "canonical_url"}
+    alices = articles_api("PUT", "/articles/alices", body=document).json
+    bob = articles_api.as_publisher("pub_bob")
+
+    [listed] = bob("GET", "/articles").json["articles"]
+
+    assert listed["public_id"] == alices["public_id"]
+    assert listed["url"].endswith(f"/articles/{alices['public_id']}.html")
+    assert listed["publisher_id"] == "pub_alice"
 
 
 def test_retracted_article_is_gone_from_reads_and_listings(articles_api, stack):
@@ -226,15 +282,16 @@ def test_retracted_article_is_gone_from_reads_and_listings(articles_api, stack):
     assert articles_api("DELETE", f"/articles/{created['id']}").status == 204  # idempotent for the owner
 
 
-def test_retraction_keeps_the_body_versions_in_s3(articles_api, stack):
+def test_retraction_keeps_the_last_body_and_leaves_the_replaced_one_to_expire(articles_api, stack):
     import boto3
 
     created = articles_api("PUT", "/articles/potd", body=seed()).json
     articles_api("PUT", "/articles/potd", body={**seed(), "body": "Second body."})
     articles_api("DELETE", "/articles/potd")
 
-    versions = boto3.client("s3").list_object_versions(Bucket=stack.name("ArticleBucket"), Prefix="articles/potd/")
-    assert len(versions.get("Versions", [])) == 2
+    versions = boto3.client("s3").list_object_versions(Bucket=stack.name("ArticleBucket"), Prefix="articles/")
+    assert len(versions.get("Versions", [])) == 2  # nothing deleted
+    assert [v["IsLatest"] for v in versions["Versions"]].count(True) == 1  # the replaced one is noncurrent
     assert created["id"] == "potd"
 
 
@@ -274,15 +331,120 @@ def test_listing_pages_newest_first_with_an_opaque_cursor(articles_api):
     ("query", "pointer"),
     [
         ({"limit": "0"}, "/limit"),
+        ({"limit": "101"}, "/limit"),
         ({"limit": "abc"}, "/limit"),
+        ({"limit": "5\n"}, "/limit"),
+        ({"limit": "\uff15"}, "/limit"),  # a fullwidth digit
+        ({"limit": "-1"}, "/limit"),
         ({"cursor": "not-a-cursor"}, "/cursor"),
+        ({"cursor": "e30"}, "/cursor"),  # {}
+        ({"cursor": "W10"}, "/cursor"),  # []
+        ({"cursor": "x" * 600}, "/cursor"),
+        ({"category": "!!!"}, "/category"),
+        ({"category": "News\nroom"}, "/category"),
+        ({"category": ""}, "/category"),
+        ({"category": "Space/science journalism", "publisher": "me"}, "/category"),
+        ({"publisher": "pub_bob"}, "/publisher"),
         ({"colour": "red"}, "/colour"),
     ],
 )
-def test_bad_listing_parameters_are_422_with_pointer(articles_api, query, pointer):
+def test_bad_listing_parameters_are_400_with_pointer(articles_api, query, pointer):
     answer = articles_api("GET", "/articles", query=query)
-    assert answer.status == 422
+    assert answer.status == 400
+    assert answer.header("Content-Type") == "application/problem+json"
     assert answer.pointers == [pointer]
+
+
+def test_a_parameter_given_twice_is_400_with_pointer(articles_api):
+    event = api_event("GET", "/articles", publisher_id="pub_alice", query={"limit": "5"})
+    event["multiValueQueryStringParameters"] = {"limit": ["5", "50"]}
+
+    answer = articles_api.send_event(event)
+
+    assert answer.status == 400
+    assert [(e["pointer"], e["message"]) for e in answer.json["errors"]] == [("/limit", "must be given once")]
+
+
+def first_page(articles_api, **query) -> dict:
+    for day in range(1, 4):
+        document = {**seed(), "title": f"Day {day}", "published_at": f"2025-12-0{day}T08:00:00Z"}
+        articles_api("POST", "/articles", body=document)
+    page = articles_api("GET", "/articles", query={"limit": "1", **query}).json
+    assert page["cursor"]
+    return page
+
+
+@pytest.mark.parametrize(
+    ("made_by", "used_with"),
+    [
+        ({}, {"category": "Space/science journalism"}),
+        ({"category": "Space/science journalism"}, {}),
+        ({"category": "Space/science journalism"}, {"category": "Climate"}),
+        ({"publisher": "me"}, {}),
+        ({}, {"publisher": "me"}),
+    ],
+)
+def test_a_cursor_reused_with_another_query_is_400(articles_api, made_by, used_with):
+    cursor = first_page(articles_api, **made_by)["cursor"]
+
+    answer = articles_api("GET", "/articles", query={**used_with, "cursor": cursor})
+
+    assert answer.status == 400
+    assert answer.pointers == ["/cursor"]
+
+
+def test_a_cursor_of_one_publishers_own_listing_is_refused_to_another(articles_api):
+    cursor = first_page(articles_api, publisher="me")["cursor"]
+
+    answer = articles_api.as_publisher("pub_bob")("GET", "/articles", query={"publisher": "me", "cursor": cursor})
+
+    assert answer.status == 400
+    assert answer.pointers == ["/cursor"]
+
+
+def test_an_altered_cursor_is_400(articles_api):
+    cursor = first_page(articles_api)["cursor"]
+    payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    later = {**payload, "p": payload["p"].replace("2025-12-03", "2025-12-02")}
+    altered = base64.urlsafe_b64encode(json.dumps(later).encode()).decode().rstrip("=")
+
+    for candidate in (altered, cursor[:-2], cursor + "A", cursor.swapcase()):
+        answer = articles_api("GET", "/articles", query={"cursor": candidate})
+        assert answer.status == 400, candidate
+        assert answer.pointers == ["/cursor"]
+
+
+def test_a_cursor_made_up_to_reach_past_now_is_400(articles_api, clock):
+    from syndicate.adapters.article_cursors import Listing
+
+    clock.set("2025-12-17T10:00:00Z")
+    position = "2030-01-01T00:00:00Z#" + "f" * 32  # where scheduled articles wait
+    digest = Listing("Timeline", "public").digest(position, False)
+    forged = base64.urlsafe_b64encode(json.dumps({"p": position, "c": False, "d": digest}).encode()).decode()
+
+    answer = articles_api("GET", "/articles", query={"cursor": forged.rstrip("=")})
+
+    assert answer.status == 400
+    assert answer.pointers == ["/cursor"]
+
+
+@pytest.mark.parametrize("query", [{}, {"category": "space-science-journalism"}, {"publisher": "me"}])
+def test_every_listing_pages_through_with_its_own_cursors(articles_api, query):
+    for day in range(1, 6):
+        document = {**seed(), "title": f"Day {day}", "published_at": f"2025-12-0{day}T08:00:00Z"}
+        document["categories"] = ["Other", "Space/science journalism"] if day % 2 else document["categories"]
+        articles_api("POST", "/articles", body=document)
+
+    seen, cursor = [], None
+    while True:
+        page = articles_api("GET", "/articles", query={**query, "limit": "2", **({"cursor": cursor} if cursor else {})})
+        assert page.status == 200, page.body
+        seen += [a["title"] for a in page.json["articles"]]
+        cursor = page.json["cursor"]
+        if not cursor:
+            break
+
+    assert seen == [f"Day {day}" for day in range(5, 0, -1)]
 
 
 def test_listing_own_articles_includes_drafts(articles_api):
@@ -303,3 +465,155 @@ def test_an_idempotent_request_in_progress_expires_with_its_invocation(articles_
     # FakeLambdaContext has 10 s left: a crashed attempt stops blocking retries when it would have timed out.
     deadline_ms = int(record["in_progress_expiration"]["N"])
     assert before_ms + 9_000 <= deadline_ms <= int(time.time() * 1000) + 10_000
+
+
+# -- idempotency up to the body limit (issue 9, item 5) -----------------------------------------
+
+
+def near_one_megabyte() -> dict:
+    """The seed article with a body of CJK text that takes the request near its 1 MB limit."""
+    paragraph = "天宫空间站的机械臂在轨道上捕获了货运飞船。" * 40 + "\n\n"
+    body = paragraph * (330_000 // len(paragraph))
+    document = {**seed(), "body": body}
+    size = len(json.dumps(document, ensure_ascii=False).encode("utf-8"))
+    assert 950_000 < size <= 1024 * 1024, size
+    return document
+
+
+def test_an_idempotency_key_works_with_a_body_near_the_one_megabyte_limit(articles_api, stack):
+    import boto3
+
+    document, key = near_one_megabyte(), {"Idempotency-Key": "big-one"}
+
+    first = articles_api("POST", "/articles", raw_body=json.dumps(document, ensure_ascii=False), headers=key)
+    again = articles_api("POST", "/articles", raw_body=json.dumps(document, ensure_ascii=False), headers=key)
+
+    assert (first.status, again.status) == (201, 201)
+    assert again.json == first.json
+    assert again.header("ETag") == first.header("ETag")
+    assert len(articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]) == 1
+    assert articles_api("GET", f"/articles/{first.json['id']}").json["body"] == document["body"]
+    [record] = boto3.client("dynamodb").scan(TableName=stack.name("IdempotencyTable"))["Items"]
+    assert len(json.dumps(record)) < 2_000  # a reference to the article, not the article
+
+
+def test_a_replay_answers_with_the_article_the_first_request_created_as_it_is_now(articles_api):
+    key = {"Idempotency-Key": "then-edited"}
+    first = articles_api("POST", "/articles", body=seed(), headers=key)
+    articles_api("PUT", f"/articles/{first.json['id']}", body={**seed(), "title": "Edited since"})
+
+    again = articles_api("POST", "/articles", body=seed(), headers=key)
+
+    assert again.status == 201
+    assert again.json["id"] == first.json["id"]
+    assert again.header("Location") == first.header("Location")
+    assert again.json["title"] == "Edited since"
+    assert again.json["version"] == 2
+    assert len(articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"]) == 1
+
+
+def test_writes_answer_without_the_body_and_reads_with_it(articles_api):
+    created = articles_api("POST", "/articles", body=seed())
+    put = articles_api("PUT", "/articles/potd", body=seed())
+    replaced = articles_api("PUT", "/articles/potd", body={**seed(), "title": "Replaced"})
+
+    for answer in (created, put, replaced):
+        assert not {"body", "body_html"} & set(answer.json), answer.status
+        assert len(answer.body) < 4_000
+    read = articles_api("GET", "/articles/potd").json
+    assert read["body"] == seed()["body"] and read["body_html"].startswith("<h2>")
+
+
+# -- bounded output (issue 9, item 4) ------------------------------------------------------------
+
+LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
+
+
+def test_a_body_with_more_structure_than_its_length_pays_for_is_422_naming_body(articles_api):
+    answer = articles_api("POST", "/articles", body={**seed(), "body": "[" * 300_000})
+
+    assert answer.status == 422
+    assert [(e["pointer"], e["message"]) for e in answer.json["errors"]] == [
+        ("/body", answer.json["errors"][0]["message"])
+    ]
+    assert "more Markdown structure" in answer.json["errors"][0]["message"]
+    assert articles_api("GET", "/articles", query={"publisher": "me"}).json["articles"] == []
+
+
+def test_a_body_whose_html_passes_the_cap_is_422_naming_body(articles_api):
+    answer = articles_api("PUT", "/articles/big", body={**seed(), "body": "    " + "<" * 499_996})
+
+    assert answer.status == 422
+    assert answer.pointers == ["/body"]
+    assert "bytes of HTML" in answer.json["errors"][0]["message"]
+    assert articles_api("GET", "/articles/big").status == 404
+
+
+def test_an_article_too_large_to_return_is_refused_before_it_is_stored(articles_api):
+    body = "é" * 490_000  # 2 bytes each in the request, 6 in each of body and body_html once escaped
+    answer = articles_api("PUT", "/articles/big", raw_body=json.dumps({**seed(), "body": body}, ensure_ascii=False))
+
+    assert answer.status == 422
+    assert answer.pointers == ["/body"]
+    assert "as the API returns it" in answer.json["errors"][0]["message"]
+    assert articles_api("GET", "/articles/big").status == 404
+
+
+def test_the_largest_accepted_articles_are_returned_within_lambdas_limit(articles_api):
+    for name, body in {"cjk": near_one_megabyte()["body"], "html": "    " + "<" * 498_000}.items():
+        raw = json.dumps({**seed(), "body": body}, ensure_ascii=False)
+        stored = articles_api("PUT", f"/articles/{name}", raw_body=raw)
+        assert stored.status == 201, stored.body
+
+        read = articles_api("GET", f"/articles/{name}")
+
+        assert read.status == 200
+        assert read.json["body"] == body
+        assert 2_000_000 < read.payload_bytes < LAMBDA_PAYLOAD_LIMIT
+
+
+def largest_metadata(number: int) -> dict:
+    """Every field other than the body as large as the contract allows, in 4-byte characters."""
+    wide = "𝔸"
+    return {
+        **seed(),
+        "title": f"{number} " + wide * 290,
+        "summary": wide * 2000,
+        "tags": [f"{n}" + wide * 57 for n in range(30)],
+        "authors": [{"name": wide * 200, "url": "https://a.example/" + "x" * 2000} for _ in range(20)],
+        "image": {"url": "https://i.example/" + "y" * 2000, "alt": wide * 500, "caption": wide * 2000},
+        "body": "Body.",
+    }
+
+
+def test_a_listing_of_the_largest_metadata_stays_within_lambdas_limit_and_pages_on(articles_api):
+    """DynamoDB ends a Query page at 1 MB of items, which bounds a page's answer (about 4 MB at
+    worst, escaped), whatever the limit asked for."""
+    for number in range(45):
+        assert articles_api("PUT", f"/articles/meta-{number}", body=largest_metadata(number)).status == 201
+
+    seen, cursor, pages = [], None, []
+    while True:
+        query = {"publisher": "me", "limit": "100", **({"cursor": cursor} if cursor else {})}
+        page = articles_api("GET", "/articles", query=query)
+        assert page.status == 200
+        assert page.payload_bytes < LAMBDA_PAYLOAD_LIMIT
+        pages.append(len(page.json["articles"]))
+        seen += [article["id"] for article in page.json["articles"]]
+        cursor = page.json["cursor"]
+        if not cursor:
+            break
+
+    assert len(pages) > 1 and pages[0] < 45  # cut short by size, not by limit (moto keeps the 1 MB rule)
+    assert sorted(seen) == sorted(f"meta-{number}" for number in range(45))
+
+
+def test_a_problem_lists_at_most_a_hundred_fields_however_many_are_wrong(articles_api):
+    document = {**seed(), **{f"unknown-{n}": n for n in range(5_000)}}
+
+    answer = articles_api("POST", "/articles", body=document)
+
+    assert answer.status == 422
+    assert len(answer.json["errors"]) == 100
+    assert answer.json["detail"] == "The article has 5000 invalid fields. The first 100 are listed."
+    assert answer.payload_bytes < 20_000

@@ -16,6 +16,7 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: str
+    payload_bytes: int = 0  # the handler's whole result as the Lambda Python runtime writes it
 
     @property
     def json(self) -> Any:
@@ -45,7 +46,7 @@ class ApiCaller:
         headers = dict(response.get("headers") or {})
         for name, values in (response.get("multiValueHeaders") or {}).items():
             headers.setdefault(name, values[0])
-        return Answer(response["statusCode"], headers, response.get("body") or "")
+        return Answer(response["statusCode"], headers, response.get("body") or "", len(json.dumps(response)))
 
     def __call__(self, method: str, path: str, **kwargs: Any) -> Answer:
         return self.send_event(api_event(method, path, publisher_id=self.publisher_id, **kwargs))

@@ -16,6 +16,7 @@ from syndicate.errors import Violation
 from syndicate.observability import logger, metrics
 
 PROBLEM_JSON = "application/problem+json"
+MAX_LISTED_VIOLATIONS = 100
 TYPE_BASE = "https://syndicate.example/problems/"
 
 
@@ -46,7 +47,10 @@ def problem(
         "detail": detail,
     }
     if violations:
-        document["errors"] = [violation.as_dict() for violation in violations]
+        # However many a 1 MB document holds (one per unknown field), the answer lists a bounded few.
+        document["errors"] = [violation.as_dict() for violation in violations[:MAX_LISTED_VIOLATIONS]]
+        if len(violations) > MAX_LISTED_VIOLATIONS:
+            document["detail"] += f" The first {MAX_LISTED_VIOLATIONS} are listed."
     return Response(
         status_code=status,
         content_type=PROBLEM_JSON,
@@ -82,6 +86,8 @@ def answer(error: HttpProblem | errors.DomainError) -> Response[str]:
         return problem(error.status, error.detail, slug=error.slug, headers=error.headers)
     if isinstance(error, errors.InvalidRequest):
         metrics.add_metric(name="ValidationFailed", unit=MetricUnit.Count, value=1)
+        if isinstance(error, errors.InvalidParameters):
+            return problem(400, str(error), slug="invalid-parameters", violations=error.violations)
         return problem(422, str(error), slug="validation-failed", violations=error.violations)
     status, slug = status_of(error)
     return problem(status, str(error), slug=slug)

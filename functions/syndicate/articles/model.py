@@ -22,9 +22,20 @@ def category_slug(category: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", category.lower()).strip("-")
 
 
+def public_article_id(publisher_id: str, own_id: str) -> str:
+    """The id readers see (feed entries, pages, digests) of the article a publisher calls ``own_id``.
+
+    Each publisher has an id space of its own: the API addresses an article by the publisher's
+    id for it, and the store by this hash of both, so two publishers may use the same id and
+    neither can reach, probe or take the other's. 128 bits, like a random id.
+    """
+    named = f"{len(publisher_id)}:{publisher_id}:{own_id}".encode()
+    return hashlib.sha256(named).hexdigest()[:32]
+
+
 @dataclass(frozen=True)
 class Article:
-    id: str
+    id: str  # public_article_id(publisher_id, own_id): unique across publishers
     publisher_id: str
     version: int
     status: str
@@ -38,7 +49,9 @@ class Article:
     body_markdown: str | None = None  # None when only metadata was loaded
     body_html: str | None = None
     retracted_at: str | None = None
-    body_version: str | None = None  # S3 version id of the stored body this metadata points at
+    body_key: str | None = None  # S3 key of the stored body this metadata points at (one per write)
+    body_version: str | None = None  # and its version id
+    own_id: str | None = None  # the publisher's id for it, unique per publisher (the API's {id})
 
     @property
     def etag(self) -> str:
@@ -56,10 +69,10 @@ class Article:
     def is_public(self, now: str) -> bool:
         return self.status == PUBLISHED and self.published_at <= now
 
-    def visible_to(self, requester_id: str | None, now: str) -> bool:
-        if self.status == RETRACTED:
-            return False
-        return self.is_public(now) or self.publisher_id == requester_id
+    @property
+    def api_id(self) -> str:
+        """How its publisher addresses it in the API: its own id (the public one if it has none)."""
+        return self.own_id or self.id
 
     def with_changes(self, **changes: Any) -> Article:
         return replace(self, **changes)
@@ -70,10 +83,11 @@ class Article:
         values["categories"] = list(self.categories)
         return values
 
-    def resource(self, site_url: str) -> dict[str, Any]:
-        """The article as the API returns it."""
+    def resource(self, site_url: str, *, with_body: bool = True) -> dict[str, Any]:
+        """The article as the API returns it (the body only when loaded and ``with_body``)."""
         document: dict[str, Any] = {
-            "id": self.id,
+            "id": self.api_id,
+            "public_id": self.id,
             "publisher_id": self.publisher_id,
             "version": self.version,
             "status": self.status,
@@ -85,7 +99,7 @@ class Article:
             "url": self.extras.get("canonical_url") or article_url(site_url, self.id),
         }
         document.update(self.extras)
-        if self.body_markdown is not None:
+        if with_body and self.body_markdown is not None:
             document["body"] = self.body_markdown
             document["body_html"] = self.body_html
         return document

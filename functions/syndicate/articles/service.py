@@ -7,7 +7,7 @@ Callers hand in the requester's publisher id and the parsed JSON document; they 
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -21,6 +21,7 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from aws_lambda_powertools.utilities.idempotency.serialization.custom_dict import CustomDictSerializer
 
 from syndicate import contract
+from syndicate.articles.limits import MAX_RESPONSE_BYTES, URL_ALLOWANCE, payload_bytes, response_fits
 from syndicate.articles.model import (
     OPTIONAL_FIELDS,
     PUBLISHED,
@@ -28,14 +29,16 @@ from syndicate.articles.model import (
     Article,
     category_slug,
     content_hash,
+    public_article_id,
 )
 from syndicate.articles.ports import ArticleRepository, InvalidCursor, Page, VersionConflict
-from syndicate.articles.rendering import render_body
+from syndicate.articles.rendering import BodyRefused, render_body
 from syndicate.clock import Clock, isoformat
 from syndicate.contract import Violation
 from syndicate.errors import (
     EditConflict,
     IdempotencyKeyReused,
+    InvalidParameters,
     InvalidRequest,
     NotFound,
     PreconditionFailed,
@@ -65,36 +68,18 @@ class ArticleService:
     ) -> Article:
         """POST /articles: a new article under a fresh id.
 
-        ``lambda_context`` (optional) lets an in-progress idempotency record expire when the
-        invocation would have timed out, so a crashed request does not block its retries.
-
-        With an idempotency key, a retry with the same key and document returns the article
-        the first request stored and stores nothing; the same key with another document is refused.
+        With an idempotency key, a retry with the same key and document stores nothing and answers
+        with the article the first request created, as it is now (the record keeps a reference to
+        it, not a copy, so a body of any allowed size fits); the same key with another document is
+        refused. ``lambda_context`` lets an in-progress record expire when the invocation would have
+        timed out, so a crashed request does not block its retries.
         """
         if idempotency_key is None or self._idempotency is None:
             return self._publish(publisher_id, document)
-        if not 1 <= len(idempotency_key) <= 255 or not idempotency_key.isprintable():
-            raise InvalidRequest(
-                [contract.Violation("/Idempotency-Key", "must be 1 to 255 printable characters")],
-                "The Idempotency-Key header is not valid.",
-            )
-        config = IdempotencyConfig(
-            event_key_jmespath="[publisher_id, idempotency_key]",
-            payload_validation_jmespath="document",
-            expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
-        )
-        if lambda_context is not None:
-            config.register_lambda_context(lambda_context)
-        once = idempotent_function(
-            data_keyword_argument="request",
-            persistence_store=self._idempotency,
-            config=config,
-            output_serializer=_ARTICLE_SERIALIZER,
-        )(self._publish_request)
+        _require_valid_idempotency_key(idempotency_key)
+        request = {"publisher_id": publisher_id, "idempotency_key": idempotency_key, "document": document}
         try:
-            article: Article = once(
-                request={"publisher_id": publisher_id, "idempotency_key": idempotency_key, "document": document}
-            )
+            article: Article = self._once(self._idempotency, lambda_context)(request=request)
         except IdempotencyValidationError:
             raise IdempotencyKeyReused(
                 "This Idempotency-Key was already used with a different article; use a new key."
@@ -103,6 +88,31 @@ class ArticleService:
             raise RequestInProgress(
                 "A request with this Idempotency-Key is still in progress; retry shortly."
             ) from None
+        return article
+
+    def _once(self, records: BasePersistenceLayer, lambda_context: Any) -> Callable[..., Article]:
+        """``_publish_request`` made idempotent per (publisher, key), its result recorded by reference."""
+        config = IdempotencyConfig(
+            event_key_jmespath="[publisher_id, idempotency_key]",
+            payload_validation_jmespath="document",
+            expires_after_seconds=IDEMPOTENCY_WINDOW_SECONDS,
+        )
+        if lambda_context is not None:
+            config.register_lambda_context(lambda_context)
+        recorded = CustomDictSerializer(to_dict=_reference, from_dict=self._referenced)
+        once: Callable[..., Article] = idempotent_function(
+            data_keyword_argument="request",
+            persistence_store=records,
+            config=config,
+            output_serializer=recorded,
+        )(self._publish_request)
+        return once
+
+    def _referenced(self, reference: dict[str, Any]) -> Article:
+        """The article an idempotency record refers to, read again (metadata: what POST answers)."""
+        article = self._store.get(reference["id"], with_body=False)
+        if article is None:
+            raise NotFound(f"No article {reference['own_id']}.")
         return article
 
     def _publish_request(self, request: dict[str, Any]) -> Article:
@@ -122,10 +132,10 @@ class ArticleService:
         if_match: str | None = None,
         if_none_match: str | None = None,
     ) -> PutResult:
-        """PUT /articles/{id}: create or replace under the publisher's own id."""
+        """PUT /articles/{id}: create or replace under the publisher's own id (its own id space)."""
         _require_valid_id(article_id)
         _require_valid(document)
-        previous = self._owned_or_none(publisher_id, article_id)
+        previous = self._own(publisher_id, article_id)
         live = previous if previous is not None and previous.status != RETRACTED else None
         _check_preconditions(live, if_match=if_match, if_none_match=if_none_match)
         article = self._build(publisher_id, article_id, document, previous=previous)
@@ -136,7 +146,7 @@ class ArticleService:
     def retract(self, publisher_id: str, article_id: str, *, if_match: str | None = None) -> None:
         """DELETE /articles/{id}: gone from listings and feeds; the stored bodies stay in S3."""
         _require_valid_id(article_id)
-        previous = self._owned_or_none(publisher_id, article_id)
+        previous = self._own(publisher_id, article_id)
         if previous is None:
             raise NotFound(f"No article {article_id}.")
         if previous.status == RETRACTED:
@@ -150,46 +160,53 @@ class ArticleService:
 
     # -- reads --------------------------------------------------------------------------------
 
-    def read(self, requester_id: str | None, article_id: str) -> Article:
+    def read(self, requester_id: str, article_id: str) -> Article:
+        """GET /articles/{id}: one of the requester's own articles, drafts and scheduled ones too."""
         _require_valid_id(article_id)
-        article = self._store.get(article_id)
-        if article is None or not article.visible_to(requester_id, isoformat(self._clock())):
+        article = self._store.get(public_article_id(requester_id, article_id))
+        if article is None or article.publisher_id != requester_id or article.status == RETRACTED:
             raise NotFound(f"No article {article_id}.")
         return article
 
-    def list(self, requester_id: str, query: dict[str, Any]) -> Page:
-        """GET /articles: public articles newest first, or the requester's own with publisher=me."""
-        found = contract.violations("article-list-query", query)
+    def list(self, requester_id: str, query: Mapping[str, str | Sequence[str]]) -> Page:
+        """GET /articles: public articles newest first, or the requester's own with publisher=me.
+
+        ``query`` holds each parameter's value, or all its values when it was given more than once.
+        A page is one Query, which DynamoDB stops at 1 MB of items: escaped as the API answers,
+        that is at most about 4 MB (a quote or backslash takes 4 bytes), within Lambda's 6 MB.
+        """
+        found = _query_violations(query)
         if found:
-            raise InvalidRequest(found, "The query parameters are not valid.")
-        limit = int(query.get("limit", DEFAULT_PAGE_SIZE))
-        cursor = query.get("cursor")
+            raise InvalidParameters(found, "The query parameters are not valid.")
+        limit = int(str(query.get("limit", DEFAULT_PAGE_SIZE)))
+        cursor = str(query["cursor"]) if "cursor" in query else None
         try:
             if query.get("publisher") == "me":
                 return self._store.list_by_publisher(requester_id, limit=limit, cursor=cursor)
-            category = category_slug(query["category"]) if "category" in query else None
+            category = category_slug(str(query["category"])) if "category" in query else None
             return self._store.list_public(category=category, now=isoformat(self._clock()), limit=limit, cursor=cursor)
         except InvalidCursor:
-            raise InvalidRequest(
-                [contract.Violation("/cursor", "is not a cursor this listing issued")],
+            raise InvalidParameters(
+                [contract.Violation("/cursor", "is not a cursor this listing issued (altered, or from another query)")],
                 "The query parameters are not valid.",
             ) from None
 
     # -- internals ----------------------------------------------------------------------------
 
-    def _owned_or_none(self, publisher_id: str, article_id: str) -> Article | None:
-        existing = self._store.get(article_id, with_body=False)
+    def _own(self, publisher_id: str, article_id: str) -> Article | None:
+        """The publisher's article ``article_id`` (metadata only), or None: its own id space."""
+        existing = self._store.get(public_article_id(publisher_id, article_id), with_body=False)
         if existing is not None and existing.publisher_id != publisher_id:
-            # Someone else's id: answer as if it did not exist, so ids do not leak.
+            # Only a SHA-256 collision could lead here; it is nobody's article to change.
             raise NotFound(f"No article {article_id}.")
         return existing
 
     def _build(self, publisher_id: str, article_id: str, document: dict[str, Any], previous: Article | None) -> Article:
-        now = self._clock()
-        stamp = isoformat(now)
+        stamp = isoformat(self._clock())
         published_at = document.get("published_at")
-        return Article(
-            id=article_id,
+        article = Article(
+            id=public_article_id(publisher_id, article_id),
+            own_id=article_id,
             publisher_id=publisher_id,
             version=(previous.version + 1) if previous else 1,
             status=document.get("status", PUBLISHED),
@@ -201,8 +218,10 @@ class ArticleService:
             content_hash=content_hash(document),
             extras={name: document[name] for name in OPTIONAL_FIELDS if name in document},
             body_markdown=document["body"],
-            body_html=render_body(document["body"]),
+            body_html=_rendered(document["body"]),
         )
+        _require_answerable(article)
+        return article
 
     def _write(self, article: Article, previous: Article | None) -> Article:
         try:
@@ -213,22 +232,13 @@ class ArticleService:
             ) from None
 
 
-def _article_to_dict(article: Article) -> dict[str, Any]:
-    values = article.metadata()
-    values["body_markdown"] = article.body_markdown
-    values["body_html"] = article.body_html
-    return values
-
-
-def _article_from_dict(values: dict[str, Any]) -> Article:
-    return Article(**{**values, "categories": tuple(values["categories"])})
-
-
-_ARTICLE_SERIALIZER = CustomDictSerializer(to_dict=_article_to_dict, from_dict=_article_from_dict)
+def _reference(article: Article) -> dict[str, Any]:
+    """What an idempotency record keeps of the article a request created: where to find it again."""
+    return {"id": article.id, "own_id": article.api_id, "version": article.version, "etag": article.etag}
 
 
 def new_article_id() -> str:
-    """32 hex characters, unguessable (128 random bits)."""
+    """A publisher's id for an article POSTed without one: 32 hex characters (128 random bits)."""
     return secrets.token_hex(16)
 
 
@@ -243,10 +253,48 @@ def _require_valid(document: Any) -> None:
         raise InvalidRequest.in_document("article", found)
 
 
+def _rendered(markdown: str) -> str:
+    try:
+        return render_body(markdown)
+    except BodyRefused as refused:
+        raise InvalidRequest.in_document("article", [Violation("/body", str(refused))]) from None
+
+
+def _require_answerable(article: Article) -> None:
+    """Refuse an article that GET /articles/{id} could not return within Lambda's payload limit."""
+    limit = MAX_RESPONSE_BYTES - URL_ALLOWANCE
+    if not response_fits(article.resource(site_url=""), limit):
+        size = payload_bytes(article.resource(site_url=""))
+        found = Violation(
+            "/body",
+            f"makes the article {size:,} bytes as the API returns it (JSON escaped as Lambda sends it, "
+            f"text outside ASCII up to 6 bytes a character), more than the {limit:,} allowed",
+        )
+        raise InvalidRequest.in_document("article", [found])
+
+
+def _query_violations(query: Mapping[str, str | Sequence[str]]) -> list[Violation]:
+    repeated = sorted(name for name, value in query.items() if not isinstance(value, str))
+    if repeated:
+        return [Violation(contract.pointer([name]), "must be given once") for name in repeated]
+    found = contract.violations("article-list-query", query)
+    if not found and query.get("publisher") == "me" and "category" in query:
+        found = [Violation("/category", "cannot be combined with publisher=me, which lists all your articles")]
+    return found
+
+
+def _require_valid_idempotency_key(key: str) -> None:
+    if not 1 <= len(key) <= 255 or not key.isprintable():
+        raise InvalidParameters(
+            [contract.Violation("/Idempotency-Key", "must be 1 to 255 printable characters")],
+            "The Idempotency-Key header is not valid.",
+        )
+
+
 def _require_valid_id(article_id: str) -> None:
     found = contract.violations("article-path", {"id": article_id})
     if found:
-        raise InvalidRequest(found, "The article id in the path is not valid.")
+        raise InvalidParameters(found, "The article id in the path is not valid.")
 
 
 def _check_preconditions(current: Article | None, *, if_match: str | None, if_none_match: str | None) -> None:

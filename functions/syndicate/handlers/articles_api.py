@@ -40,15 +40,26 @@ def request_document() -> object:
     return json_body(event.headers, event.body, bool(event.is_base64_encoded))
 
 
-def article_response(article: Article, status: int = 200) -> Response[str]:
+def query_parameters() -> dict[str, str | list[str]]:
+    """Each query parameter's value, or the list of its values when it came more than once."""
+    event = app.current_event
+    found: dict[str, str | list[str]] = dict(event.query_string_parameters or {})
+    for name, values in (event.multi_value_query_string_parameters or {}).items():
+        if len(values) > 1:
+            found[name] = values
+    return found
+
+
+def article_response(article: Article, status: int = 200, *, with_body: bool = True) -> Response[str]:
+    """The article, with its body (and rendered HTML) only on reads: a write's answer stays small."""
     site_url = site_settings().site_url
     return Response(
         status_code=status,
         content_type="application/json",
-        body=json.dumps(article.resource(site_url), ensure_ascii=False),
+        body=json.dumps(article.resource(site_url, with_body=with_body), ensure_ascii=False),
         headers={
             "ETag": article.etag,
-            "Location": f"/articles/{article.id}",
+            "Location": f"/articles/{article.api_id}",
             "Cache-Control": "private, no-cache",
         },
     )
@@ -63,12 +74,12 @@ def create_article() -> Response[str]:
         lambda_context=app.lambda_context,
     )
     metrics.add_metric(name="ArticlesPublished", unit=MetricUnit.Count, value=1)
-    return article_response(article, 201)
+    return article_response(article, 201, with_body=False)
 
 
 @app.get("/articles")
 def list_articles() -> Response[str]:
-    page = dependencies.article_service().list(requester(), dict(app.current_event.query_string_parameters or {}))
+    page = dependencies.article_service().list(requester(), query_parameters())
     site_url = site_settings().site_url
     return Response(
         status_code=200,
@@ -102,7 +113,7 @@ def put_article(article_id: str) -> Response[str]:
     )
     if result.created:
         metrics.add_metric(name="ArticlesPublished", unit=MetricUnit.Count, value=1)
-    return article_response(result.article, 201 if result.created else 200)
+    return article_response(result.article, 201 if result.created else 200, with_body=False)
 
 
 @app.delete("/articles/<article_id>")

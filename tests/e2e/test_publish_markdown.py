@@ -111,7 +111,8 @@ def test_a_folder_of_markdown_appears_in_the_feeds_and_pages(local_stack, desk, 
 
     flows.run_schedule(local_stack, "render-feeds")
     feed = site(local_stack, f"/feeds/categories/{desk.tag}/rss.xml")
-    page = site(local_stack, f"/articles/{desk.id_of('photo-of-the-day')}.html")
+    public_id = stored(local_stack, desk, "photo-of-the-day").json["public_id"]  # what pages are named by
+    page = site(local_stack, f"/articles/{public_id}.html")
 
     assert feed.status == 200
     # The draft and the article scheduled for 2030 are published too, but not shown yet.

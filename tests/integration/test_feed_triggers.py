@@ -6,7 +6,7 @@ test moves)."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 import boto3
 import pytest
@@ -64,10 +64,10 @@ class FreshFeeds:
         self.renders.append(result)
         return result
 
-    def publish(self, document: dict[str, Any]) -> str:
+    def publish(self, document: dict[str, Any]) -> Published:
         answer = self.api("POST", "/articles", body=document)
         assert answer.status == 201, answer.body
-        return str(answer.json["id"])
+        return Published(str(answer.json["id"]), str(answer.json["public_id"]))
 
     def deliver(self) -> bool:
         """The poller reads what is new, then polls again once the batching window has passed;
@@ -85,6 +85,17 @@ class FreshFeeds:
         return {item["Key"] for item in listed.get("Contents", [])}
 
 
+class Published(NamedTuple):
+    """An article as its publisher names it (``id``, in API paths) and as feeds do (``public_id``)."""
+
+    id: str
+    public_id: str
+
+    @property
+    def entry(self) -> str:
+        return f"urn:syndicate:article:{self.public_id}"
+
+
 @pytest.fixture
 def fresh(functions, stack, clock) -> FreshFeeds:
     return FreshFeeds(functions, stack, clock)
@@ -95,22 +106,22 @@ def article(title: str, **changes: Any) -> dict[str, Any]:
 
 
 def test_a_publish_reaches_the_feeds_through_the_render_it_triggers(fresh):
-    article_id = fresh.publish(events.article("photo-of-the-day"))
+    article = fresh.publish(events.article("photo-of-the-day"))
 
     assert not fresh.stream.poll()  # within the batching window: nothing yet
     assert fresh.deliver()
 
     assert fresh.renders == [{**fresh.renders[0], "batchItemFailures": []}]
-    assert f"urn:syndicate:article:{article_id}" in fresh.feed()
-    assert f"urn:syndicate:article:{article_id}" in fresh.feed("feeds/categories/space-science-journalism/atom.xml")
-    assert f"articles/{article_id}.html" in fresh.site_keys()
+    assert article.entry in fresh.feed()
+    assert article.entry in fresh.feed("feeds/categories/space-science-journalism/atom.xml")
+    assert f"articles/{article.public_id}.html" in fresh.site_keys()
 
 
 def test_an_update_reaches_the_feeds_through_the_render_it_triggers(fresh):
-    article_id = fresh.publish(article("Marine heatwaves, in one table"))
+    published = fresh.publish(article("Marine heatwaves, in one table"))
     fresh.deliver()
 
-    answer = fresh.api("PUT", f"/articles/{article_id}", body=article("Marine heatwaves, corrected"))
+    answer = fresh.api("PUT", f"/articles/{published.id}", body=article("Marine heatwaves, corrected"))
     assert answer.status == 200, answer.body
     assert fresh.deliver()
 
@@ -122,19 +133,19 @@ def test_a_retraction_reaches_the_feeds_through_the_render_it_triggers(fresh):
     kept = fresh.publish(article("Kept"))
     retracted = fresh.publish(article("Retracted"))
     fresh.deliver()
-    assert f"articles/{retracted}.html" in fresh.site_keys()
+    assert f"articles/{retracted.public_id}.html" in fresh.site_keys()
 
-    assert fresh.api("DELETE", f"/articles/{retracted}").status == 204
+    assert fresh.api("DELETE", f"/articles/{retracted.id}").status == 204
     assert fresh.deliver()
 
-    assert retracted not in fresh.feed() and kept in fresh.feed()
-    assert f"articles/{retracted}.html" not in fresh.site_keys()
+    assert retracted.entry not in fresh.feed() and kept.entry in fresh.feed()
+    assert f"articles/{retracted.public_id}.html" not in fresh.site_keys()
     assert fresh.batches[-1][0]["dynamodb"]["Keys"]["pk"]["S"] == "WITHDRAWALS"  # what the filter let through
 
 
 def test_a_draft_or_a_scheduled_change_nobody_sees_triggers_no_render(fresh):
     draft = fresh.publish(article("Draft", status="draft"))
-    fresh.api("PUT", f"/articles/{draft}", body=article("Draft, edited", status="draft"))
+    fresh.api("PUT", f"/articles/{draft.id}", body=article("Draft, edited", status="draft"))
 
     assert not fresh.deliver()
     assert fresh.renders == []
@@ -142,7 +153,7 @@ def test_a_draft_or_a_scheduled_change_nobody_sees_triggers_no_render(fresh):
 
 
 def test_a_render_that_finds_the_lease_taken_gets_the_change_again_once_the_lease_is_free(fresh, stack):
-    article_id = fresh.publish(article("Published while another render runs"))
+    published = fresh.publish(article("Published while another render runs"))
     other = SiteBucket(stack.name("SiteBucket"))
     assert other.acquire("another-render", now="2025-12-17T10:00:00Z", expires_at="2025-12-17T10:02:00Z")
 
@@ -156,7 +167,7 @@ def test_a_render_that_finds_the_lease_taken_gets_the_change_again_once_the_leas
     assert fresh.stream.poll()
 
     assert fresh.renders[-1]["batchItemFailures"] == []
-    assert f"urn:syndicate:article:{article_id}" in fresh.feed()
+    assert published.entry in fresh.feed()
     assert fresh.stream.waiting() == 0
 
 
@@ -170,7 +181,7 @@ def test_a_change_made_during_a_scheduled_render_is_rendered_after_it(fresh, sta
     scheduled = dependencies.feed_renderer()
     store = dependencies.article_store()
     queried = store.public_range
-    during: list[str] = []
+    during: list[Published] = []
 
     def query_then_publish(**arguments: Any) -> Any:
         found = queried(**arguments)
@@ -182,13 +193,13 @@ def test_a_change_made_during_a_scheduled_render_is_rendered_after_it(fresh, sta
     monkeypatch.setattr(store, "public_range", query_then_publish)
     scheduled.render()
     assert fresh.renders[-1]["batchItemFailures"]  # it found the lease taken
-    assert during[0] not in fresh.feed()  # the scheduled render had read the feed before
+    assert during[0].entry not in fresh.feed()  # the scheduled render had read the feed before
 
     fresh.ticks.now += 1
     assert fresh.stream.poll()
 
     assert fresh.renders[-1]["batchItemFailures"] == []
-    assert during[0] in fresh.feed()
+    assert during[0].entry in fresh.feed()
 
 
 def test_a_burst_of_publishes_causes_few_renders_and_every_article_is_in_the_feed(fresh, clock):
@@ -203,7 +214,7 @@ def test_a_burst_of_publishes_causes_few_renders_and_every_article_is_in_the_fee
     assert len(fresh.renders) <= 4  # about one per batching window, not one per publish
     assert sum(len(batch) for batch in fresh.batches) == 30
     feed = fresh.feed()
-    assert all(f"urn:syndicate:article:{article_id}" in feed for article_id in published)
+    assert all(article.entry in feed for article in published)
 
 
 def test_the_recorded_stream_batch_renders_and_reports_no_failure(functions):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from syndicate.adapters.clients import client
-from tests.integration.test_feed_archives import PAGE, publish_many, walk
+from tests.integration.test_feed_archives import API_IDS, PAGE, publish_many, walk
 from tests.support import events
 from tests.support.mail import bodies
 from tests.support.stack import invoke
@@ -47,7 +47,13 @@ def everywhere(site) -> set[str]:
 
 
 def article_id(entry_id: str) -> str:
+    """The public id an entry names (feeds and page paths use it)."""
     return entry_id.rsplit(":", 1)[1]
+
+
+def api_path(entry_id: str) -> str:
+    """Where the publisher's API has the article an entry names (by the publisher's own id)."""
+    return f"/articles/{API_IDS[entry_id]}"
 
 
 def test_a_retracted_article_leaves_its_sealed_archive_page_and_its_page_is_deleted(render, site, articles_api, clock):
@@ -57,7 +63,7 @@ def test_a_retracted_article_leaves_its_sealed_archive_page_and_its_page_is_dele
     assert gone in walk(site.read, "feeds/rss.xml")[-1]  # in sealed page 1
     assert f"articles/{article_id(gone)}.html" in site.stored()
 
-    assert articles_api("DELETE", f"/articles/{article_id(gone)}").status == 204
+    assert articles_api("DELETE", api_path(gone)).status == 204
     report = render()
 
     assert gone not in everywhere(site)
@@ -73,7 +79,7 @@ def test_an_article_made_a_draft_leaves_its_sealed_archive_page(render, site, ar
     document = events.article("ocean-heatwave-explainer") | {"title": "Article 0", "status": "draft"}
     document.pop("published_at", None)
 
-    assert articles_api("PUT", f"/articles/{unpublished}", body=document).status == 200
+    assert articles_api("PUT", api_path(published[0]), body=document).status == 200
     render()
 
     assert published[0] not in everywhere(site)
@@ -87,7 +93,7 @@ def test_an_article_moved_out_of_a_category_leaves_only_that_category_s_archive(
     document = events.article("ocean-heatwave-explainer") | {"title": "Article 0", "categories": ["Oceans"]}
     document.pop("published_at", None)
 
-    assert articles_api("PUT", f"/articles/{moved}", body=document).status == 200
+    assert articles_api("PUT", api_path(published[0]), body=document).status == 200
     render()
 
     climate = {
@@ -100,7 +106,7 @@ def test_an_article_moved_out_of_a_category_leaves_only_that_category_s_archive(
 def test_a_retraction_is_read_once_however_many_renders_follow(render, site, articles_api, clock):
     published = publish_many(articles_api, clock, 8)
     render()
-    articles_api("DELETE", f"/articles/{article_id(published[1])}")
+    articles_api("DELETE", api_path(published[1]))
     assert render()["rewritten_pages"] == 3
 
     clock.advance(minutes=5)

@@ -40,7 +40,7 @@ lint: $(INSTALLED)
 bench: $(INSTALLED)
 	$(BIN)/python -m bench
 
-## screenshots: the site's pages of `make local` in headless Chromium, into docs/screenshots/ (the README shows them)
+## screenshots: the site's pages and the welcome email of `make local` in headless Chromium, into docs/screenshots/ (the README shows them)
 screenshots: $(INSTALLED)
 	SYNDICATE_SCREENSHOTS=docs/screenshots $(BIN)/pytest tests/e2e/test_site_browser.py -k test_screenshots -q
 

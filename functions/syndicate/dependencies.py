@@ -38,11 +38,11 @@ if TYPE_CHECKING:
     from syndicate.publishers.keys import PublisherDirectory
     from syndicate.subscriptions.confirmation import ConfirmationService
     from syndicate.subscriptions.forms import SignUpForms
-    from syndicate.subscriptions.pages import PageFrame
     from syndicate.subscriptions.service import SubscriptionService
     from syndicate.subscriptions.stamps import FormStamps
     from syndicate.subscriptions.welcome import WelcomeService
     from syndicate.teardown.service import BucketTeardown
+    from syndicate.theme import SiteFrame
 
 
 _clock: Clock = system_clock
@@ -202,7 +202,7 @@ def subscription_service() -> SubscriptionService:
 def sign_up_forms() -> SignUpForms:
     from syndicate.subscriptions.forms import SignUpForms
 
-    return SignUpForms(article_store(), form_stamps(), clock())
+    return SignUpForms(article_store(), form_stamps(), clock(), f"{subscription_api_url()}/subscriptions")
 
 
 def subscription_api_url() -> str:
@@ -217,10 +217,10 @@ def trusted_origins() -> TrustedOrigins:
     return TrustedOrigins((site_url, *allowed))
 
 
-def page_frame() -> PageFrame:
-    from syndicate.subscriptions.pages import PageFrame
+def page_frame() -> SiteFrame:
+    from syndicate.subscriptions.pages import site_frame
 
-    return PageFrame(sender_name(), settings.site_settings().site_url)
+    return site_frame(sender_name(), settings.site_settings().site_url)
 
 
 def confirmation_service() -> ConfirmationService:

@@ -14,8 +14,10 @@ from urllib.parse import urlencode
 import html5lib
 import pytest
 
+from syndicate import theme
 from tests.support import events
 from tests.support.api import Answer
+from tests.support.html import parse_strict, text
 
 READER = "reader@example.com"
 BLOG = "https://blog.example.com"
@@ -258,7 +260,7 @@ def test_json_answers_and_problems_are_readable_by_trusted_pages_only(trusting_b
     assert trusted.header("Vary") == other.header("Vary") == "Origin"
 
 
-# -- every page: its inline stylesheet and nothing else, valid HTML ------------------------------
+# -- every page: the site's theme, its one stylesheet inlined and nothing else, valid HTML ---------
 
 
 def every_page(world, clock) -> dict[str, Answer]:
@@ -282,12 +284,30 @@ def every_page(world, clock) -> dict[str, Answer]:
     return pages
 
 
-def test_every_page_loads_exactly_its_own_stylesheet_and_is_valid_html(world, clock):
+def test_every_page_loads_exactly_the_sites_stylesheet_and_is_valid_html(world, clock):
     for name, page in every_page(world, clock).items():
         policy = page.header("Content-Security-Policy") or ""
         styles = re.findall(r"<style>(.*?)</style>", page.body, re.S)
         hashes = {"'sha256-" + base64.b64encode(hashlib.sha256(s.encode()).digest()).decode() + "'" for s in styles}
         assert len(styles) == 1 and f"style-src {hashes.pop()};" in policy, name
+        # The site's one stylesheet, byte for byte: no second stylesheet can come back unnoticed.
+        assert styles[0].encode("utf-8") == theme.stylesheet(), name
         assert policy.startswith("default-src 'none';") and "frame-ancestors 'none'" in policy, name
         assert " style=" not in page.body and "<script" not in page.body, name  # a hash allows no attribute styles
         html5lib.HTMLParser(strict=True).parse(page.body)  # raises on any parse error
+
+
+def test_every_page_wears_the_sites_frame_with_its_name_linking_home(world, clock):
+    home = world.stack.environment("SubscriptionsApiFunction")["SITE_URL"].rstrip("/") + "/"
+    for name, page in every_page(world, clock).items():
+        dom = parse_strict(page.body)
+        (skip,) = [a for a in dom.iter("a") if a.get("class") == "skip-link"]
+        (header,) = [e for e in dom.iter("header") if e.get("class") == "site-header"]
+        (title,) = [a for a in header.iter("a") if a.get("class") == "site-title"]
+        (main,) = dom.iter("main")
+        (footer,) = [e for e in dom.iter("footer") if e.get("class") == "site-footer"]
+
+        assert skip.get("href") == "#content" and main.get("id") == "content", name
+        assert (title.get("href"), text(title)) == (home, "Syndicate"), name
+        assert len(list(main.iter("h1"))) == 1, name
+        assert home in [a.get("href") for a in footer.iter("a")], name

@@ -231,7 +231,7 @@ def test_the_unsubscribe_page_only_shows_a_button(world, clock):
 
     page = world.follow(link_to(digest, "/subscriptions/unsubscribe"))
 
-    assert page.status == 200 and '<button type="submit">Unsubscribe</button>' in page.body
+    assert page.status == 200 and '<button class="button" type="submit">Unsubscribe</button>' in page.body
     preferences = world.follow(link_to(digest, "/subscriptions/preferences"))
     assert preferences.status == 200  # still subscribed
 
@@ -269,7 +269,10 @@ def test_invalid_preferences_redisplay_the_form_with_the_problem(world, clock):
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
 
-    assert answer.status == 422 and "/cadence must be one of" in answer.body
+    assert answer.status == 422
+    # Said in a person's words beside the field, as on the subscribe form, and linked from the summary.
+    assert '<p class="error" id="preferences-cadence-error">How often must be one of' in answer.body
+    assert '<a href="#preferences-cadence">How often must be one of' in answer.body
 
 
 # -- when SES refuses a confirmation email (issue 14, item 8) ------------------------------------

@@ -4,7 +4,8 @@ put in a person's words."""
 from __future__ import annotations
 
 from syndicate.errors import Violation
-from syndicate.subscriptions.forms import FieldError, field_errors, sign_up_document
+from syndicate.subscriptions.forms import field_errors, sign_up_document
+from syndicate.theme import FieldError
 
 
 def test_empty_fields_are_absent_categories_are_a_list_each_once_and_other_fields_are_ignored():

@@ -35,11 +35,6 @@ SITE_LANGUAGE = "en"
 _LANGUAGE_TAG = re.compile(
     r"[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
 )
-# What HTML forbids in a document and XML does not (``entries.xml_text`` already removed the rest):
-# DEL and the C1 controls, and the noncharacters U+FDD0-U+FDEF and U+xFFFE/U+xFFFF of every plane.
-_NOT_HTML_CHAR = re.compile(
-    "[\x7f-\x9f\ufdd0-\ufdef" + "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(17)) + "]"
-)
 _FEED_FORMATS = (
     ("rss.xml", "application/rss+xml", "RSS"),
     ("atom.xml", "application/atom+xml", "Atom"),
@@ -268,4 +263,4 @@ def environment() -> Environment:
 
 def render_page(template: str, **context: Any) -> bytes:
     """The page as UTF-8 without a character HTML forbids (templates have none: they come from publisher text)."""
-    return _NOT_HTML_CHAR.sub("", environment().get_template(template).render(**context)).encode("utf-8")
+    return theme.html_document(environment().get_template(template).render(**context)).encode("utf-8")

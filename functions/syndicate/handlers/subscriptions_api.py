@@ -32,9 +32,10 @@ from syndicate.errors import DomainError, InvalidRequest, InvalidToken, Subscrip
 from syndicate.mailing.model import SUBSCRIBED
 from syndicate.observability import logger, metrics, tracer
 from syndicate.origins import origin_of
-from syndicate.subscriptions.forms import FormView, sign_up_document
+from syndicate.subscriptions.forms import field_errors, sign_up_document
 from syndicate.subscriptions.pages import content_security_policy, message_page, page, shown_categories
 from syndicate.subscriptions.service import ManagePage, SignUpOutcome
+from syndicate.theme import SubscribeForm
 
 app = APIGatewayRestResolver(debug=False)
 problems.register(app)
@@ -126,25 +127,16 @@ def preferences_page(
             preferences_token=manage.preferences_token,
             unsubscribe_token=manage.unsubscribe_token,
             saved=saved,
-            errors=errors or [],
+            errors=field_errors(errors or ()),
         ),
     )
 
 
-def subscribe_page(view: FormView, status: int = 200) -> Response[str]:
+def subscribe_page(form: SubscribeForm, status: int = 200) -> Response[str]:
     """The hosted form; it posts to this API, whose answer may lead to a trusted origin."""
-    action = f"{dependencies.subscription_api_url()}/subscriptions"
-    targets = {origin for origin in (origin_of(action), *dependencies.trusted_origins().origins) if origin}
-    title = "Subscribe" if not view.errors else "Subscribe: check the form"
-    body = page(
-        "subscribe.html.j2",
-        title,
-        dependencies.page_frame(),
-        form=view,
-        action=action,
-        errors={error.field: error.message for error in view.errors},
-    )
-    return html(status, body, form_targets=targets)
+    targets = {origin for origin in (origin_of(form.action), *dependencies.trusted_origins().origins) if origin}
+    title = "Subscribe" if not form.errors else "Subscribe: check the form"
+    return html(status, page("subscribe.html.j2", title, dependencies.page_frame(), form=form), form_targets=targets)
 
 
 def count(outcome: SignUpOutcome) -> None:

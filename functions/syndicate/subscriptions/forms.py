@@ -9,7 +9,6 @@ stamp (``syndicate.subscriptions.stamps``) and offer the categories of the artic
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from syndicate.clock import Clock
@@ -18,6 +17,7 @@ from syndicate.mailing.model import CADENCES, DAILY, category_slugs
 from syndicate.subscriptions.pages import shown_categories
 from syndicate.subscriptions.ports import PublicArticles
 from syndicate.subscriptions.stamps import PAGE, FormStamps
+from syndicate.theme import CategoryChoice, FieldError, SubscribeForm
 
 SIGN_UP_FIELDS = ("email", "cadence", "website", "form_stamp")
 MAX_CHOICES = 60  # categories offered on the hosted form (the contract takes 20 at most)
@@ -38,31 +38,6 @@ def sign_up_document(fields: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     return document
 
 
-@dataclass(frozen=True)
-class CategoryChoice:
-    name: str  # as shown and sent
-    slug: str
-    checked: bool = False
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str  # the form field: email, cadence, categories (or "form" for the rest)
-    message: str
-
-
-@dataclass(frozen=True)
-class FormView:
-    """What the hosted subscribe form shows."""
-
-    email: str
-    cadence: str
-    choices: tuple[CategoryChoice, ...]
-    form_stamp: str
-    return_to: str | None
-    errors: tuple[FieldError, ...] = ()
-
-
 def field_errors(violations: Sequence[Violation]) -> tuple[FieldError, ...]:
     """The contract's violations in a person's words, one per field and message."""
     found: dict[tuple[str, str], FieldError] = {}
@@ -77,33 +52,39 @@ def field_errors(violations: Sequence[Violation]) -> tuple[FieldError, ...]:
 
 
 class SignUpForms:
-    def __init__(self, articles: PublicArticles, stamps: FormStamps, clock: Clock) -> None:
+    """The hosted subscribe form (the theme's partial), posting to ``action`` (``{API_URL}/subscriptions``)."""
+
+    def __init__(self, articles: PublicArticles, stamps: FormStamps, clock: Clock, action: str) -> None:
         self._articles = articles
         self._stamps = stamps
         self._clock = clock
+        self._action = action
 
-    def blank(self, categories: Sequence[str], cadence: str | None, return_to: str | None) -> FormView:
+    def blank(self, categories: Sequence[str], cadence: str | None, return_to: str | None) -> SubscribeForm:
         """The hosted form; ``categories`` of the directory are ticked (others are ignored)."""
-        return FormView(
-            email="",
+        return SubscribeForm(
+            action=self._action,
+            categories=self._choices(set(category_slugs(list(categories))), ()),
             cadence=cadence if cadence in CADENCES else DAILY,
-            choices=self._choices(set(category_slugs(list(categories))), ()),
-            form_stamp=self._stamps.issue(PAGE, self._clock()),
             return_to=return_to,
+            form_stamp=self._stamps.issue(PAGE, self._clock()),
         )
 
-    def again(self, document: Mapping[str, Any], violations: Sequence[Violation], return_to: str | None) -> FormView:
+    def again(
+        self, document: Mapping[str, Any], violations: Sequence[Violation], return_to: str | None
+    ) -> SubscribeForm:
         """The form as it was sent, with what is wrong, and a fresh stamp (the reader is on our page now)."""
         sent = [name for name in document.get("categories", []) if isinstance(name, str)]
         cadence = document.get("cadence")
         email = document.get("email")
-        return FormView(
-            email=email if isinstance(email, str) else "",
-            cadence=cadence if cadence in CADENCES else DAILY,
+        return SubscribeForm(
+            action=self._action,
             # What was sent stays ticked, shown as the confirmation email would show it.
-            choices=self._choices(set(category_slugs(sent)), tuple(shown_categories(tuple(sent)))),
-            form_stamp=self._stamps.issue(PAGE, self._clock()),
+            categories=self._choices(set(category_slugs(sent)), tuple(shown_categories(tuple(sent)))),
+            cadence=cadence if cadence in CADENCES else DAILY,
             return_to=return_to,
+            form_stamp=self._stamps.issue(PAGE, self._clock()),
+            email=email if isinstance(email, str) else "",
             errors=field_errors(violations),
         )
 

@@ -1,58 +1,75 @@
-"""The HTML pages of the subscription routes (Jinja2, autoescaped), their look, and what they show.
+"""The HTML pages of the subscription routes (Jinja2, autoescaped), and what they show.
 
-Every page extends ``page.html.j2`` and inlines one stylesheet (``templates/pages.css``); its
-Content-Security-Policy allows that stylesheet by hash and nothing else to load or run.
+Every page wears the site's theme (``syndicate.theme``): its layout, its one stylesheet and its
+subscribe form partial, so a reader moves from the site to these pages and back without a seam.
+These pages are served by the API, not from the site bucket, and carry live link tokens: the
+stylesheet is inlined and their Content-Security-Policy allows exactly it by hash, and nothing
+else to load or run.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 
-from syndicate.mailing.model import category_slugs
-from syndicate.mailing.templates import email_environment
+from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
 
+from syndicate import theme
+from syndicate.mailing.model import category_slugs
+
+PAGE_LANGUAGE = "en"
 # Words, digits, spaces and a little punctuation, but no "." ":" "@": nothing a mail client links.
 _PLAIN_CATEGORY = re.compile(r"[\w &/'’,()-]+")
 
 
-@dataclass(frozen=True)
-class PageFrame:
-    """What every page shows around its content: the site's name and home page."""
-
-    site_title: str
-    home_url: str  # without a trailing slash
-
-
-@cache
-def stylesheet() -> str:
-    return (resources.files("syndicate.subscriptions") / "templates" / "pages.css").read_text(encoding="utf-8")
+def site_frame(site_title: str, site_url: str) -> theme.SiteFrame:
+    """The site's header and footer around a subscription page, the stylesheet inlined."""
+    return theme.SiteFrame(site_title, f"{site_url.rstrip('/')}/", stylesheet_url=None)
 
 
 def content_security_policy(form_targets: Iterable[str] = ()) -> str:
     """Nothing loads or runs but the inlined stylesheet; forms post to this API (and, through its
     redirect, to ``form_targets``: the origins a ``return_to`` may lead to); no page is framed."""
-    digest = base64.b64encode(hashlib.sha256(stylesheet().encode("utf-8")).digest()).decode("ascii")
     targets = " ".join(["'self'", *sorted(set(form_targets))])
     return (
-        f"default-src 'none'; style-src 'sha256-{digest}'; form-action {targets}; "
+        f"default-src 'none'; style-src {theme.inline_stylesheet_source()}; form-action {targets}; "
         "frame-ancestors 'none'; base-uri 'none'"
     )
 
 
-def page(template: str, title: str, frame: PageFrame, **context: Any) -> str:
-    env = email_environment("syndicate.subscriptions")
-    return env.get_template(template).render(title=title, frame=frame, stylesheet=stylesheet(), **context)
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=ChoiceLoader([PackageLoader("syndicate.subscriptions", "templates"), theme.loader()]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
-def message_page(title: str, message: str, frame: PageFrame, hint: str | None = None) -> str:
-    return page("message.html.j2", title, frame, message=message, hint=hint)
+def page(template: str, heading: str, site: theme.SiteFrame, **context: Any) -> str:
+    """``template`` (extending ``page.html.j2``) under its ``heading``, in the site's frame."""
+    body = (
+        _environment()
+        .get_template(template)
+        .render(
+            site=site,
+            title=f"{heading} · {site.title}",
+            heading=heading,
+            lang=PAGE_LANGUAGE,
+            description=None,
+            **context,
+        )
+    )
+    return theme.html_document(body)
+
+
+def message_page(heading: str, message: str, site: theme.SiteFrame, hint: str | None = None) -> str:
+    return page("message.html.j2", heading, site, message=message, hint=hint)
 
 
 def shown_categories(categories: tuple[str, ...]) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 
 from syndicate_dev import template as tpl
+from syndicate_dev.moto_additions import add_missing_apis
 
 _TABLE_KEYS = ("AttributeDefinitions", "KeySchema", "GlobalSecondaryIndexes", "LocalSecondaryIndexes", "BillingMode")
 
@@ -29,6 +30,7 @@ def create_resources(
 
     ``parameters`` overrides the template's defaults (and the local values of those without)."""
     session = session or boto3.session.Session()
+    add_missing_apis()
     resolver = tpl.Resolver(template, {}, parameters)
     region = session.region_name or "us-east-1"
     template = {

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from syndicate.adapters.articles import ArticleStore
     from syndicate.adapters.cloudformation import CustomResourceResponder
     from syndicate.adapters.queues import QueueWriter
+    from syndicate.adapters.sending_account import SesAccount
     from syndicate.adapters.ses import SesTransport
     from syndicate.adapters.subscribers import SubscriberStore
     from syndicate.articles.service import ArticleService
@@ -210,6 +211,13 @@ def digest_scheduler() -> DigestScheduler:
         EditionStore(schedule.digest_bucket),
         QueueWriter(schedule.digest_queue_url),
     )
+
+
+def sending_account() -> SesAccount:
+    """The SES account's own figures (its quota), read once per digest run."""
+    from syndicate.adapters.sending_account import SesAccount
+
+    return SesAccount()
 
 
 @cache

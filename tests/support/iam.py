@@ -144,6 +144,9 @@ def _secretsmanager(call: AwsCall, arns: Arns) -> Iterator[Authorisation]:
 
 
 def _sesv2(call: AwsCall, arns: Arns) -> Iterator[Authorisation]:
+    if call.operation == "GetAccount":
+        yield Authorisation("ses:GetAccount", "*")  # no resource-level permission
+        return
     if call.operation != "SendEmail":
         raise UnknownCall(f"sesv2:{call.operation}")
     params = call.params

@@ -1,7 +1,9 @@
-"""What sending mail needs from outside: a transport, and how it says a message was not sent."""
+"""What sending mail needs from outside: a transport, how it says a message was not sent, and
+the account's sending quota."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 
@@ -41,3 +43,36 @@ class MailTransport(Protocol):
     """Hands a finished MIME message to the mail service; raises ``MailNotSent`` when it was not sent."""
 
     def send_raw(self, sender: str, recipient: str, message: bytes) -> str: ...
+
+
+class AccountUnreadable(Exception):
+    """The mail service did not say how much the account may send (``code``: its error code)."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class SendQuota:
+    """The account's sending quota, as the mail service reports it now."""
+
+    max_24_hour_send: float  # messages per rolling 24 hours; negative: no limit (SES says -1)
+    sent_last_24_hours: float
+    max_send_rate: float  # messages per second
+
+    def percent_used_after(self, more: int) -> float | None:
+        """How much of the 24-hour quota is used once ``more`` messages are sent too (None: no limit)."""
+        if self.max_24_hour_send < 0:
+            return None
+        if self.max_24_hour_send == 0:
+            return 100.0  # nothing may be sent at all
+        return round(100 * (self.sent_last_24_hours + more) / self.max_24_hour_send, 2)
+
+
+class SendingAccount(Protocol):
+    """What the mail service says about the account as a whole."""
+
+    def send_quota(self) -> SendQuota:
+        """The quota now; ``AccountUnreadable`` when the service does not answer it."""
+        ...

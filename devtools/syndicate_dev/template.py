@@ -207,6 +207,14 @@ def queue_sources(template: dict[str, Any]) -> list[QueueSource]:
 
 
 _NO_VALUE = object()  # what !Ref AWS::NoValue stands for until deep_value drops it
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _number(text: str) -> int | float:
+    """A Number parameter's value: an integer, or a decimal (thresholds such as 0.0008)."""
+    return int(text) if _INTEGER.fullmatch(text.strip()) else float(text)
+
+
 _SUB = re.compile(r"\$\{([^}!][^}]*)\}")
 
 
@@ -238,7 +246,7 @@ class Resolver:
     def ref(self, name: str) -> Any:
         if name in self.parameters:
             spec = (self.template.get("Parameters") or {}).get(name) or {}
-            return int(self.parameters[name]) if spec.get("Type") == "Number" else self.parameters[name]
+            return _number(self.parameters[name]) if spec.get("Type") == "Number" else self.parameters[name]
         if name in self.pseudo:
             return self.pseudo[name]
         if name == "AWS::NoValue":

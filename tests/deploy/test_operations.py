@@ -303,7 +303,8 @@ def dashboard(view: StackView) -> tuple[str, dict[str, Any]]:
 
 def widget_metrics(widget: dict[str, Any]) -> list[Metric]:
     """The metrics of a metric widget (``"."`` repeats the line before, as CloudWatch reads it)."""
-    found, previous = [], []
+    found: list[Metric] = []
+    previous: list[Any] = []
     for line in widget["properties"].get("metrics", []):
         parts = [p for p in line if not isinstance(p, dict)]
         if not parts:
@@ -359,6 +360,13 @@ def test_the_dashboard_shows_every_functions_errors_and_duration_and_every_dead_
     assert shown(body, "AWS/Lambda", "Errors", "FunctionName") >= functions
     assert shown(body, "AWS/Lambda", "Duration", "FunctionName") >= functions
     assert shown(body, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName") >= queues
+
+
+def test_the_dashboard_stays_within_cloudwatchs_free_tier_of_50_metrics():
+    (view, _) = views("dev")
+    _, body = dashboard(view)
+
+    assert sum(len(widget_metrics(widget)) for widget in body["widgets"]) <= 50
 
 
 def test_the_dashboard_shows_what_the_issue_asks_for():

@@ -8,7 +8,6 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from syndicate_dev import template as tpl
@@ -29,9 +28,7 @@ def stack() -> Iterator[LocalStack]:
 
 
 def aws(stack: LocalStack, service: str) -> Any:
-    return boto3.client(
-        service, endpoint_url=stack.moto_url, region_name="us-east-1", aws_access_key_id="t", aws_secret_access_key="t"
-    )
+    return stack.aws.client(service)
 
 
 def states(stack: LocalStack) -> dict[str, Any]:

@@ -24,9 +24,9 @@ SERVICE_DIMENSION = "service"  # what Powertools adds to every metric (POWERTOOL
 # API Gateway (REST) https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html
 # SES https://docs.aws.amazon.com/ses/latest/dg/monitor-sending-activity-using-cloudwatch.html
 #     (account-level sending metrics and the reputation metrics, without dimensions)
-_LAMBDA = {("FunctionName",), ()}
-_SQS = {("QueueName",)}
-_API = {("ApiName",), ("ApiName", "Stage")}
+_LAMBDA: set[tuple[str, ...]] = {("FunctionName",), ()}
+_SQS: set[tuple[str, ...]] = {("QueueName",)}
+_API: set[tuple[str, ...]] = {("ApiName",), ("ApiName", "Stage")}
 AWS_METRICS: dict[tuple[str, str], set[tuple[str, ...]]] = {
     **{("AWS/Lambda", m): _LAMBDA for m in ("Invocations", "Errors", "Throttles", "Duration", "ConcurrentExecutions")},
     **{

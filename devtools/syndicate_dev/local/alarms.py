@@ -276,23 +276,8 @@ class LocalAlarms:
         )
         if compare is None or statistic not in _STATISTICS or "Metrics" in request:
             return _replace(state, reason="not evaluated locally: only a static threshold on one metric's statistic is")
-        values = self._values(request, self._periods(request, now))
-        return _decide(state, values, compare, self._states.get(logical_id, "INSUFFICIENT_DATA"))
-
-    def _periods(self, request: dict[str, Any], now: datetime) -> list[tuple[datetime, datetime]]:
-        """(start, end) of each evaluated period, newest first."""
-        period = timedelta(seconds=int(request.get("Period", 60)))
-        count = int(request.get("EvaluationPeriods", 1))
-        wall_clock = (request.get("EvaluationWindow") or {}).get("WallClockWindow")
-        if wall_clock is None:
-            end = now + timedelta(seconds=1)  # what was measured at ``now`` counts (moto's ends are exclusive)
-            return [(end - period * (i + 1), end - period * i) for i in range(count)]
-        zone = ZoneInfo(str(wall_clock.get("Timezone") or "UTC"))
-        local = now.astimezone(zone)
-        boundary = _last_boundary(local, int(period.total_seconds()))
-        step = timedelta(days=7) if period.total_seconds() == 604_800 else period
-        ends = [_shift(boundary, step, i) for i in range(count + 1)]  # a day is a calendar day, 23-25 hours
-        return [(ends[i + 1].astimezone(now.tzinfo), ends[i].astimezone(now.tzinfo)) for i in range(count)]
+        values = self._values(request, evaluation_periods(request, now))
+        return decide(state, values, compare, self._states.get(logical_id, "INSUFFICIENT_DATA"))
 
     def _values(self, request: dict[str, Any], periods: list[tuple[datetime, datetime]]) -> list[float | None]:
         query = {
@@ -316,6 +301,22 @@ class LocalAlarms:
         return values
 
 
+def evaluation_periods(request: dict[str, Any], now: datetime) -> list[tuple[datetime, datetime]]:
+    """(start, end) of each evaluated period, newest first."""
+    period = timedelta(seconds=int(request.get("Period", 60)))
+    count = int(request.get("EvaluationPeriods", 1))
+    wall_clock = (request.get("EvaluationWindow") or {}).get("WallClockWindow")
+    if wall_clock is None:
+        end = now + timedelta(seconds=1)  # what was measured at ``now`` counts (moto's ends are exclusive)
+        return [(end - period * (i + 1), end - period * i) for i in range(count)]
+    zone = ZoneInfo(str(wall_clock.get("Timezone") or "UTC"))
+    local = now.astimezone(zone)
+    boundary = _last_boundary(local, int(period.total_seconds()))
+    step = timedelta(days=7) if period.total_seconds() == 604_800 else period
+    ends = [_shift(boundary, step, i) for i in range(count + 1)]  # a day is a calendar day, 23-25 hours
+    return [(ends[i + 1].astimezone(now.tzinfo), ends[i].astimezone(now.tzinfo)) for i in range(count)]
+
+
 def _last_boundary(local: datetime, period: int) -> datetime:
     """The last clock boundary of ``period`` at or before ``local`` (a week starts on Monday)."""
     midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -333,9 +334,10 @@ def _shift(boundary: datetime, step: timedelta, times: int) -> datetime:
     return boundary - step * times
 
 
-def _decide(
+def decide(
     state: AlarmState, values: list[float | None], compare: Callable[[float, float], bool], previous: str
 ) -> AlarmState:
+    """The alarm's state from its periods' values (None: no data), as CloudWatch decides it."""
     treat = state.treat_missing_data
     present = [v for v in values if v is not None]
     shown = ", ".join("-" if v is None else f"{v:g}" for v in values)

@@ -293,12 +293,17 @@ def _create_alarms(
     """Alarms as the template declares them (moto checks their shape against the CloudWatch API;
     it evaluates none: ``syndicate_dev.local.alarms`` does, for the local stack)."""
     cloudwatch = session.client("cloudwatch")
+    names = {}
     for logical_id, props in tpl.resources(template, "AWS::CloudWatch::Alarm").items():
         name = str(resolver.deep_value(props["AlarmName"])) if "AlarmName" in props else f"{prefix}-{logical_id}"
         cloudwatch.put_metric_alarm(AlarmName=name, **alarm_request(props, resolver))
-        (created,) = cloudwatch.describe_alarms(AlarmNames=[name])["MetricAlarms"]
-        resolver.names[logical_id] = name
-        resolver.attributes[(logical_id, "Arn")] = created["AlarmArn"]
+        names[name] = logical_id
+    listed = list(names)
+    for start in range(0, len(listed), 100):  # DescribeAlarms takes 100 names at a time
+        for created in cloudwatch.describe_alarms(AlarmNames=listed[start : start + 100])["MetricAlarms"]:
+            logical_id = names[created["AlarmName"]]
+            resolver.names[logical_id] = created["AlarmName"]
+            resolver.attributes[(logical_id, "Arn")] = created["AlarmArn"]
 
 
 def _create_dashboards(

@@ -12,7 +12,9 @@ puts into moto's CloudWatch what CloudWatch would receive, stamped with the stac
 - API Gateway's of each request the API answers: ``Count``, ``4XXError``, ``5XXError``;
 - SQS queue depths (``ApproximateNumberOfMessagesVisible``), sampled when alarms are evaluated.
 
-SES publishes its reputation metrics from real mail only: locally they have no data.
+SES publishes its reputation metrics from real mail only: locally they have no data. The
+metrics are kept in memory and put into moto whenever the alarms are evaluated (a request to moto
+per invocation would cost every API request milliseconds).
 
 ``LocalAlarms.states()`` evaluates every alarm as CloudWatch does (``EvaluationPeriods`` periods
 ending now, or at the last clock boundary for a wall clock window; ``DatapointsToAlarm``;
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import json
 import operator
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
@@ -46,6 +49,7 @@ _COMPARE: dict[str, Callable[[float, float], bool]] = {
     "LessThanOrEqualToThreshold": operator.le,
 }
 _STATISTICS = ("Sum", "Average", "Maximum", "Minimum", "SampleCount")
+_PUT_LIMIT = 1000  # datapoints per PutMetricData request
 
 
 def _dimensions(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
@@ -109,6 +113,8 @@ class LocalMetrics:
         self.function_names = function_names  # logical id -> physical name
         self.services = services  # logical id -> its POWERTOOLS_SERVICE_NAME
         self.api_name, self.stage = api
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
 
     def invocation_started(self, function: str, request_id: str) -> None:
         pass
@@ -140,12 +146,24 @@ class LocalMetrics:
         )
 
     def put(self, data: list[dict[str, Any]]) -> None:
+        """Kept until ``flush`` (or a full request's worth): a request to moto per invocation
+        would cost each API request milliseconds."""
+        with self._lock:
+            self._pending.extend(data)
+            full = len(self._pending) >= _PUT_LIMIT
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        """Everything measured so far, into moto's CloudWatch."""
+        with self._lock:
+            data, self._pending = self._pending, []
         by_namespace: dict[str, list[dict[str, Any]]] = {}
         for datum in data:
             by_namespace.setdefault(datum["Namespace"], []).append({k: v for k, v in datum.items() if k != "Namespace"})
         for namespace, metric_data in by_namespace.items():
-            for start in range(0, len(metric_data), 1000):  # PutMetricData's limit per request
-                self.cloudwatch.put_metric_data(Namespace=namespace, MetricData=metric_data[start : start + 1000])
+            for start in range(0, len(metric_data), _PUT_LIMIT):
+                self.cloudwatch.put_metric_data(Namespace=namespace, MetricData=metric_data[start : start + _PUT_LIMIT])
 
     @staticmethod
     def _datum(
@@ -197,8 +215,10 @@ class LocalAlarms:
         cloudwatch: Any,
         sqs: Any,
         clock: Callable[[], datetime],
+        metrics: LocalMetrics | None = None,
     ) -> None:
         self.resolver = resolver
+        self.metrics = metrics  # flushed before each evaluation
         self.cloudwatch = cloudwatch
         self.sqs = sqs
         self.clock = clock
@@ -215,6 +235,8 @@ class LocalAlarms:
 
     def states(self) -> list[AlarmState]:
         """Every alarm, evaluated now (queue depths sampled first)."""
+        if self.metrics is not None:
+            self.metrics.flush()
         now = self.clock()
         self._sample_queues(now)
         found = [self._evaluate(logical_id, request, now) for logical_id, request in sorted(self.requests.items())]

@@ -132,7 +132,12 @@ class LocalStack:
         schedules = local_schedules(self.template, self.resolver, self.stack_name)
         self.scheduler = Scheduler(schedules, self._fire, now=self.clock)
         self.alarms = LocalAlarms(
-            self.template, self.resolver, cloudwatch=self.aws.client("cloudwatch"), sqs=sqs, clock=self.clock
+            self.template,
+            self.resolver,
+            cloudwatch=self.aws.client("cloudwatch"),
+            sqs=sqs,
+            clock=self.clock,
+            metrics=self.metrics,
         )
         environments = self.runtime.environments
         table = publishers_table({name: environments.of(name) for name in environments.functions}, self.resolver.names)

@@ -478,3 +478,13 @@ def test_without_a_mail_from_subdomain_ses_keeps_its_own_and_no_record_is_asked_
 
     assert "MailFromAttributes" not in identity
     assert not {"SenderMailFromMxRecord", "SenderMailFromSpfRecord"} & outputs
+
+
+@pytest.mark.parametrize(("verification", "accepted"), [("address", True), ("domain", True), ("existing", False)])
+def test_a_mail_from_subdomain_is_refused_for_an_identity_the_stack_does_not_create(verification, accepted):
+    template = tpl.load()
+    rule = template["Rules"]["MailFromNeedsTheStacksIdentity"]
+    resolver = tpl.Resolver(template, {}, {"SenderVerification": verification, "MailFromSubdomain": "mail"})
+
+    assert resolver.value(rule["RuleCondition"]) is True
+    assert all(resolver.value(a["Assert"]) for a in rule["Assertions"]) is accepted

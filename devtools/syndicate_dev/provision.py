@@ -1,8 +1,9 @@
 """Creating the template's resources on moto (in-process ``mock_aws`` or a moto server).
 
-Every table, index, bucket, queue, secret, topic, SES identity, configuration set and WAF web
-ACL comes from template.yaml (a resource whose Condition is false for the local parameter
-values is left out, as CloudFormation would); only names are local.
+Every table, index, bucket, queue, secret, topic and subscription, SES identity, configuration
+set, WAF web ACL, CloudWatch alarm and dashboard comes from template.yaml (a resource whose
+Condition is false for the local parameter values is left out, as CloudFormation would); only
+names are local: ``prefix`` is the stack's name.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ def create_resources(
     ``parameters`` overrides the template's defaults (and the local values of those without)."""
     session = session or boto3.session.Session()
     resolver = tpl.Resolver(template, {}, parameters)
+    resolver.pseudo["AWS::StackName"] = prefix
     region = session.region_name or "us-east-1"
     template = {
         **template,
@@ -49,6 +51,9 @@ def create_resources(
     _create_topics(template, session, resolver, prefix, region)
     _name_the_rest(template, resolver, prefix, region)
     _create_web_acls(template, session, resolver, prefix)
+    _create_subscriptions(template, session, resolver)
+    _create_alarms(template, session, resolver, prefix)
+    _create_dashboards(template, session, resolver, prefix)
     return resolver
 
 
@@ -255,3 +260,81 @@ def _create_web_acls(
     for props in tpl.resources(template, "AWS::WAFv2::WebACLAssociation").values():
         resource_arn = str(resolver.deep_value(props["ResourceArn"]))
         wafv2.associate_web_acl(WebACLArn=str(resolver.deep_value(props["WebACLArn"])), ResourceArn=resource_arn)
+
+
+def _create_subscriptions(template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver) -> None:
+    sns = session.client("sns")
+    for logical_id, props in tpl.resources(template, "AWS::SNS::Subscription").items():
+        spec = resolver.deep_value(props)
+        arn = sns.subscribe(TopicArn=spec["TopicArn"], Protocol=spec["Protocol"], Endpoint=spec["Endpoint"])
+        resolver.names[logical_id] = arn["SubscriptionArn"]
+
+
+# Properties of AWS::CloudWatch::Alarm that PutMetricAlarm takes under the same name.
+_ALARM_KEYS = (
+    "AlarmDescription",
+    "ActionsEnabled",
+    "OKActions",
+    "AlarmActions",
+    "InsufficientDataActions",
+    "MetricName",
+    "Namespace",
+    "Statistic",
+    "ExtendedStatistic",
+    "Dimensions",
+    "Period",
+    "Unit",
+    "EvaluationPeriods",
+    "DatapointsToAlarm",
+    "Threshold",
+    "ComparisonOperator",
+    "TreatMissingData",
+    "EvaluateLowSampleCountPercentile",
+    "Metrics",
+    "ThresholdMetricId",
+    "EvaluationWindow",
+)
+_WHOLE = ("Period", "EvaluationPeriods", "DatapointsToAlarm")
+
+
+def alarm_request(props: dict[str, Any], resolver: tpl.Resolver) -> dict[str, Any]:
+    """An alarm of the template as PutMetricAlarm takes it, its intrinsics evaluated."""
+    request = {key: resolver.deep_value(props[key]) for key in _ALARM_KEYS if key in props}
+    for key in _WHOLE:
+        if key in request:
+            request[key] = int(request[key])
+    if "Threshold" in request:
+        request["Threshold"] = float(request["Threshold"])
+    request["Dimensions"] = [{"Name": d["Name"], "Value": str(d["Value"])} for d in request.get("Dimensions", [])]
+    return request
+
+
+def _create_alarms(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str
+) -> None:
+    """Alarms as the template declares them (moto checks their shape against the CloudWatch API;
+    it evaluates none: ``syndicate_dev.local.alarms`` does, for the local stack)."""
+    cloudwatch = session.client("cloudwatch")
+    names = {}
+    for logical_id, props in tpl.resources(template, "AWS::CloudWatch::Alarm").items():
+        name = str(resolver.deep_value(props["AlarmName"])) if "AlarmName" in props else f"{prefix}-{logical_id}"
+        cloudwatch.put_metric_alarm(AlarmName=name, **alarm_request(props, resolver))
+        names[name] = logical_id
+    listed = list(names)
+    for start in range(0, len(listed), 100):  # DescribeAlarms takes 100 names at a time
+        for created in cloudwatch.describe_alarms(AlarmNames=listed[start : start + 100])["MetricAlarms"]:
+            logical_id = names[created["AlarmName"]]
+            resolver.names[logical_id] = created["AlarmName"]
+            resolver.attributes[(logical_id, "Arn")] = created["AlarmArn"]
+
+
+def _create_dashboards(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver, prefix: str
+) -> None:
+    cloudwatch = session.client("cloudwatch")
+    for logical_id, props in tpl.resources(template, "AWS::CloudWatch::Dashboard").items():
+        name = (
+            str(resolver.deep_value(props["DashboardName"])) if "DashboardName" in props else f"{prefix}-{logical_id}"
+        )
+        cloudwatch.put_dashboard(DashboardName=name, DashboardBody=str(resolver.deep_value(props["DashboardBody"])))
+        resolver.names[logical_id] = name

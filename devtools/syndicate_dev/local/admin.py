@@ -1,6 +1,7 @@
 """The local stack's own routes under ``/_local/``: the console page, its JSON twins for scripts
-and tests, and the actions (run a schedule, drain the queues, create or revoke a publisher,
-move the clock, invoke a function). Nothing under /_local/ is in template.yaml or deployed.
+and tests (the alarms' states among them), and the actions (run a schedule, drain the queues,
+create or revoke a publisher, move the clock, invoke a function). Nothing under /_local/ is in
+template.yaml or deployed.
 
 An action posted by the console's forms (``application/x-www-form-urlencoded``) answers with
 the console page again; the same action sent as JSON answers JSON.
@@ -18,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote_plus
 
 from syndicate.clock import isoformat
+from syndicate_dev.local.alarms import LocalAlarms
 from syndicate_dev.local.clock import LocalClock
 from syndicate_dev.local.console import Console
 from syndicate_dev.local.logs import FunctionLogs
@@ -61,6 +63,7 @@ class Admin:
         runtime: FunctionRuntime,
         clock: LocalClock,
         logs: FunctionLogs,
+        alarms: LocalAlarms,
         describe: Callable[[], dict[str, Any]],
         operations: OperationsPanel | None = None,
     ) -> None:
@@ -72,6 +75,7 @@ class Admin:
         self.runtime = runtime
         self.clock = clock
         self.logs = logs
+        self.alarms = alarms
         self.describe = describe
         self.routes: list[tuple[str, re.Pattern[str], Action]] = [
             (method, re.compile(pattern), action)
@@ -89,6 +93,7 @@ class Admin:
                 ("DELETE", r"/publishers/(?P<id>[^/]+)", self.revoke_publisher),
                 ("POST", r"/publishers/(?P<id>[^/]+)/revoke", self.revoke_publisher),
                 ("GET", r"/logs\.json", self.read_logs),
+                ("GET", r"/alarms\.json", lambda _: Reply.json(200, [a.as_dict() for a in self.alarms.states()])),
                 ("POST", r"/invoke/(?P<function>\w+)", self.invoke),
                 ("GET", r"/clock\.json", lambda _: Reply.json(200, {"now": isoformat(self.clock())})),
                 ("POST", r"/clock", self.advance_clock),

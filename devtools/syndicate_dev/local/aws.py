@@ -79,7 +79,6 @@ class LocalAws:
                 f"cannot create the resources of stack {stack_name} on {self.endpoint} ({error}); "
                 "is a stack of that name already running there? Give this one another --stack-name"
             ) from error
-        resolver.pseudo["AWS::StackName"] = stack_name
         return resolver
 
     def verify_senders(self, environments: Iterable[dict[str, str]]) -> None:

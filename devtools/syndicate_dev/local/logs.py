@@ -197,6 +197,18 @@ class FunctionLogs:
             wanted = [line for line in self._lines if function is None or line.function == function]
         return wanted[-limit:] if limit > 0 else []
 
+    def of_request(self, request_id: str) -> list[LogLine]:
+        """The lines of one invocation (kept together: invocations run one at a time), oldest first."""
+        found: list[LogLine] = []
+        with self._lock:
+            for line in reversed(self._lines):
+                if line.request_id != request_id:
+                    if found:
+                        break
+                    continue
+                found.append(line)
+        return found[::-1]
+
     def functions(self) -> list[str]:
         with self._lock:
             return sorted({line.function for line in self._lines})

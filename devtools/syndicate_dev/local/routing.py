@@ -3,6 +3,8 @@ its stage prefix (and at the root, as a convenience), or the site bucket as Clou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from syndicate_dev.local.admin import Admin
 from syndicate_dev.local.gateway import RestApiGateway
 from syndicate_dev.local.site import SiteServer
@@ -10,10 +12,18 @@ from syndicate_dev.local.wire import Reply, Request
 
 
 class LocalRouter:
-    def __init__(self, admin: Admin, gateway: RestApiGateway, site: SiteServer) -> None:
+    def __init__(
+        self,
+        admin: Admin,
+        gateway: RestApiGateway,
+        site: SiteServer,
+        *,
+        on_api_reply: Callable[[int], None] = lambda status: None,
+    ) -> None:
         self.admin = admin
         self.gateway = gateway
         self.site = site
+        self.on_api_reply = on_api_reply  # told each status the API answers (its metrics)
 
     def dispatch(self, request: Request) -> Reply:
         path = request.path
@@ -21,12 +31,17 @@ class LocalRouter:
             return self.admin.handle(request)
         stage = f"/{self.gateway.stage}"
         if path == stage or path.startswith(stage + "/"):
-            return self.gateway.handle(request, path[len(stage) :] or "/")
+            return self._api(request, path[len(stage) :] or "/")
         if request.method in ("GET", "HEAD"):
             site_reply = self._site(request)
             if site_reply is not None:
                 return site_reply
-        return self.gateway.handle(request, path)
+        return self._api(request, path)
+
+    def _api(self, request: Request, path: str) -> Reply:
+        reply = self.gateway.handle(request, path)
+        self.on_api_reply(reply.status)
+        return reply
 
     def _site(self, request: Request) -> Reply | None:
         path = request.path

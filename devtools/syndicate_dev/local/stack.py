@@ -18,6 +18,7 @@ from typing import Any
 
 from syndicate_dev import template as tpl
 from syndicate_dev.local.admin import Admin
+from syndicate_dev.local.alarms import LocalAlarms, LocalMetrics
 from syndicate_dev.local.aws import REGION, LocalAws, with_parameters
 from syndicate_dev.local.clock import LocalClock
 from syndicate_dev.local.console import Console, StackIdentity
@@ -150,12 +151,20 @@ class LocalStack:
         self.runtime.listeners.append(self.operations)  # it notes each finished feed render
         schedules = local_schedules(self.template, self.resolver, self.stack_name)
         self.scheduler = Scheduler(schedules, self._fire, now=self.clock)
+        self.alarms = LocalAlarms(
+            self.template,
+            self.resolver,
+            cloudwatch=self.aws.client("cloudwatch"),
+            sqs=sqs,
+            clock=self.clock,
+            metrics=self.metrics,
+        )
         environments = self.runtime.environments
         table = publishers_table({name: environments.of(name) for name in environments.functions}, self.resolver.names)
         self.publishers = LocalPublishers(
             table, self.clock, self.runtime.call_isolated, self.gateway.forget_authorizations
         )
-        self.router = LocalRouter(self._admin(), self.gateway, self.site)
+        self.router = LocalRouter(self._admin(), self.gateway, self.site, on_api_reply=self.metrics.api_reply)
 
     def _runtime(self) -> FunctionRuntime:
         """The functions, each with its environment; whatever they send or print is the stack's."""
@@ -166,11 +175,20 @@ class LocalStack:
             region=REGION,
             overrides={"SITE_URL": self.site_url, "API_URL": self.api_url},
         )
+        services = {name: environments.of(name).get("POWERTOOLS_SERVICE_NAME", "") for name in environments.functions}
+        self.metrics = LocalMetrics(
+            self.aws.client("cloudwatch"),
+            self.clock,
+            self.logs,
+            function_names=environments.physical_name,
+            services=services.__getitem__,
+            api=(self.stack_name, self.gateway_stage),  # SAM names the REST API after the stack
+        )
         runtime = FunctionRuntime(
             environments,
             aws=self.aws.environment(),
             clock=self.clock,
-            listeners=[self.outbox, self.logs, self.terminal],
+            listeners=[self.outbox, self.logs, self.metrics, self.terminal],  # metrics read the logs' lines
             owner=self,
         )
         runtime.call_isolated(lambda: self.aws.verify_senders(map(environments.of, environments.functions)))
@@ -200,6 +218,7 @@ class LocalStack:
             runtime=self.runtime,
             clock=self.clock,
             logs=self.logs,
+            alarms=self.alarms,
             describe=self.description,
             operations=self.operations,
         )
@@ -257,6 +276,11 @@ class LocalStack:
                 for s in self.stream_delivery.sources
             ],
             "functions": sorted(self.runtime.functions),
+            "alarms": self.alarms.names(),
+            "dashboards": {
+                logical_id: self.resolver.names[logical_id]
+                for logical_id in tpl.resources(self.template, "AWS::CloudWatch::Dashboard")
+            },
             "log_dir": str(self.log_dir) if self.log_dir is not None else None,
         }
 

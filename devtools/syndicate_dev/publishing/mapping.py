@@ -177,11 +177,24 @@ def _line_of(pointer: str, lines: dict[str, int], body_line: int) -> int:
     return body_line
 
 
+class _FrontMatterDumper(yaml.SafeDumper):
+    """PyYAML writes U+0085, U+2028 and U+2029 as they are inside quotes, where YAML reads them as
+    line breaks (folded to a space): text holding one is written double-quoted, as an escape."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = '"' if any(breaking in value for breaking in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _text)
+
+
 def as_markdown(article_id: str, resource: dict[str, Any]) -> str:
     """An article the API returned, as a file ``read_article`` reads back to the same document."""
     front: dict[str, Any] = {ID_KEY: article_id}
     front.update((name, resource[name]) for name in publisher_fields() if name != "body" and name in resource)
-    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1_000_000)
+    text = yaml.dump(front, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, width=1_000_000)
     return f"{frontmatter.OPENING}\n{text}{frontmatter.OPENING}\n\n{resource.get('body', '')}"
 
 

@@ -1,4 +1,10 @@
-"""ScheduleDigestsFunction: EventBridge Scheduler (daily / weekly) -> editions rendered, batches queued."""
+"""ScheduleDigestsFunction: EventBridge Scheduler (daily / weekly) -> editions rendered, batches queued.
+
+Metrics (namespace ``Syndicate``) besides the run's counts: ``DigestRunCompleted`` (1 per run
+that returned, with a ``cadence`` dimension: the "digest run missing" alarms watch it, missing
+data breaching) and ``SendQuotaProjectedUse`` (percent of SES's 24-hour quota used once this
+run's recipients are sent: SES publishes no quota metric, so the run reads ``GetAccount`` once).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +12,13 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.metrics import MetricUnit, single_metric
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from syndicate import dependencies
 from syndicate.digests.guard import Health
 from syndicate.mailing.model import CADENCES
+from syndicate.mailing.ports import AccountStatus
 from syndicate.observability import logger, metrics, tracer
 
 
@@ -39,6 +46,16 @@ def observe_health(health: Health | None) -> None:
         metrics.add_metric(name="SesAccountUnreadable", unit=MetricUnit.Count, value=1)
 
 
+def record_completed_run(cadence: str, queued: int, account: AccountStatus | None) -> None:
+    """The run's heartbeat, and the share of SES's 24-hour quota its recipients will have used."""
+    # Its own dimension set (cadence), so the run's other metrics keep theirs.
+    with single_metric(name="DigestRunCompleted", unit=MetricUnit.Count, value=1) as metric:
+        metric.add_dimension(name="cadence", value=cadence)
+    percent = account.quota_used_after(queued) if account else None
+    if percent is not None:
+        metrics.add_metric(name="SendQuotaProjectedUse", unit=MetricUnit.Percent, value=percent)
+
+
 @logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
@@ -46,6 +63,8 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     cadence = event.get("cadence")
     if cadence not in CADENCES:
         raise ValueError(f"the schedule input must name a cadence ({', '.join(CADENCES)}), got {cadence!r}")
+    # Read before the run queues anything (the guard's read in the run then comes from the cache).
+    account = dependencies.sending_account().status()
     report = dependencies.digest_scheduler().run(cadence, scheduled_time(event))
     summary = asdict(report)
     summary.pop("health")
@@ -61,6 +80,7 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     metrics.add_metric(name="DigestEditions", unit=MetricUnit.Count, value=report.editions)
     metrics.add_metric(name="DigestRecipientsQueued", unit=MetricUnit.Count, value=report.recipients)
     metrics.add_metric(name="DigestArticlesLeftOut", unit=MetricUnit.Count, value=len(report.left_out))
+    record_completed_run(cadence, report.recipients, account)
     result = asdict(report)
     result.pop("health")
     return result

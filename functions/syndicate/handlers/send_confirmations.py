@@ -63,7 +63,9 @@ def send_queued_mail(record: SQSRecord, lambda_context: LambdaContext) -> None:
         # the operator's to fix; the message is retried, then waits in the dead-letter queue.
         welcome = isinstance(queued, WelcomeDue)
         metrics.add_metric(
-            name="WelcomeEmailsRefused" if welcome else METRICS[Outcome.REJECTED], unit=MetricUnit.Count, value=1
+            name=WELCOME_METRICS[WelcomeOutcome.REJECTED] if welcome else METRICS[Outcome.REJECTED],
+            unit=MetricUnit.Count,
+            value=1,
         )
         logger.error(
             WELCOME_REFUSED if welcome else REFUSED,

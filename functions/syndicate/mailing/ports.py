@@ -1,4 +1,5 @@
-"""What sending mail needs from outside: a transport, and how it says a message was not sent."""
+"""What sending mail needs from outside: a transport, how it says a message was not sent, and
+the account's sending quota."""
 
 from __future__ import annotations
 
@@ -68,8 +69,16 @@ class AccountStatus:
     enforcement_status: str
     production_access: bool
     max_send_rate: float  # messages (recipients) a second, for the whole account
-    max_24_hour_send: float
+    max_24_hour_send: float  # messages per rolling 24 hours; negative: no limit (SES says -1)
     sent_last_24_hours: float
+
+    def quota_used_after(self, more: int) -> float | None:
+        """Percent of the 24-hour quota used once ``more`` messages are sent too (None: no limit)."""
+        if self.max_24_hour_send < 0:
+            return None
+        if self.max_24_hour_send == 0:
+            return 100.0  # nothing may be sent at all
+        return round(100 * (self.sent_last_24_hours + more) / self.max_24_hour_send, 2)
 
 
 class SendingAccount(Protocol):

@@ -95,3 +95,36 @@ def test_only_the_adapter_layer_opens_connections():
     }
 
     assert {name: modules for name, modules in outside.items() if modules} == {}
+
+
+LONGEST_FUNCTION = 40  # lines, decorators and docstring included
+
+
+def function_lengths(path: Path, root: Path = tpl.REPO) -> list[tuple[int, str]]:
+    """(lines, "file:line name") of every function and method in one module."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno is not None:
+            start = min([node.lineno, *(decorator.lineno for decorator in node.decorator_list)])
+            found.append((node.end_lineno - start + 1, f"{path.relative_to(root)}:{start} {node.name}"))
+    return found
+
+
+def test_every_function_of_the_lambda_package_reads_in_one_screen():
+    # ruff's complexity limit bounds branches, not length: a long straight function hides jobs too.
+    too_long = sorted(
+        (lines, where)
+        for path in PACKAGE.rglob("*.py")
+        for lines, where in function_lengths(path)
+        if lines >= LONGEST_FUNCTION
+    )
+
+    assert too_long == [], f"split these into pieces under {LONGEST_FUNCTION} lines"
+
+
+def test_the_length_check_sees_a_long_function(tmp_path: Path):
+    module = tmp_path / "example.py"
+    body = "\n".join(f"    x{i} = {i}" for i in range(45))
+    module.write_text(f"class Example:\n  @staticmethod\n  def long():\n{body}\n", encoding="utf-8")
+
+    assert function_lengths(module, tmp_path) == [(47, "example.py:2 long")]

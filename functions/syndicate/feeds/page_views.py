@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 from markupsafe import Markup
 
 from syndicate import theme
@@ -245,14 +245,7 @@ def news_article(view: ArticleView, entry: Entry, urls: SiteUrls) -> dict[str, A
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(
-        loader=ChoiceLoader([PackageLoader("syndicate.feeds", "templates/site"), theme.loader()]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = theme.page_environment("syndicate.feeds", "templates/site")
     # tojson still escapes <, >, & and ' as \u sequences; the rest stays as written, so the
     # characters HTML forbids are dropped from the JSON-LD as from the rest of the page.
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}

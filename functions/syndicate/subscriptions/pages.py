@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
-from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
 from syndicate import theme
 from syndicate.mailing.model import category_slugs
@@ -41,14 +41,7 @@ def content_security_policy(form_targets: Iterable[str] = ()) -> str:
 
 @cache
 def _environment() -> Environment:
-    return Environment(
-        loader=ChoiceLoader([PackageLoader("syndicate.subscriptions", "templates"), theme.loader()]),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    return theme.page_environment("syndicate.subscriptions", "templates")
 
 
 def page(template: str, heading: str, site: theme.SiteFrame, **context: Any) -> str:

@@ -20,7 +20,8 @@ Package resources, so any domain package can use them without importing another 
     (``SubscribeForm``) in the context.
 
 ``loader()`` serves both templates under the ``theme/`` prefix, for a Jinja ``ChoiceLoader``
-beside a package's own templates (``{% extends "theme/layout.html.j2" %}``). Templates must be
+beside a package's own templates (``{% extends "theme/layout.html.j2" %}``); ``page_environment``
+is that environment, with the options every page is rendered with. Templates must be
 rendered with autoescaping on: every value they print is text; and a rendered page goes through
 ``html_document()``, since text from outside may hold characters no HTML document may.
 """
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from jinja2 import BaseLoader, PackageLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, Environment, PackageLoader, PrefixLoader, StrictUndefined
 
 STYLESHEET_KEY = "assets/site.css"
 STYLESHEET_TYPE = "text/css; charset=utf-8"
@@ -69,6 +70,19 @@ def html_document(page: str) -> str:
 
 def loader() -> BaseLoader:
     return PrefixLoader({"theme": PackageLoader("syndicate.theme", "templates")})
+
+
+def page_environment(package: str, folder: str) -> Environment:
+    """A new Jinja environment for HTML pages: ``package``'s ``folder`` beside the theme's templates,
+    autoescaped, undefined names an error. Callers keep their own (adding filters) and cache it."""
+    return Environment(
+        loader=ChoiceLoader([PackageLoader(package, folder), loader()]),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
 
 
 @cache

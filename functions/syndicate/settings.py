@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from functools import _lru_cache_wrapper, cache
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 T = TypeVar("T")
 S = TypeVar("S", bound="FromEnvironment")
@@ -113,16 +114,16 @@ def _whole_number(variable: str, lowest: int) -> Callable[[str], int]:
     return parse
 
 
-def _http_url(text: str) -> str:
-    if not text.startswith(("https://", "http://")):
-        raise ConfigurationError(f"WEBSUB_HUB_URL must be an http(s) URL or empty, not {text!r}")
-    return text
+def _http_url(variable: str, meaning: str) -> Callable[[str], str]:
+    """An absolute http(s) URL with a host and no whitespace; ``meaning`` says what it must be."""
 
+    def parse(text: str) -> str:
+        parts = urlsplit(text)
+        if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in text):
+            raise ConfigurationError(f"{variable} must be {meaning}, not {text!r}")
+        return text
 
-def _form_api_url(text: str) -> str:
-    if not text.startswith(("https://", "http://")) or any(character.isspace() for character in text):
-        raise ConfigurationError(f"API_URL must be the API's http(s) base URL, not {text!r}")
-    return text
+    return parse
 
 
 # -- shared by several functions ----------------------------------------------------------------
@@ -162,9 +163,11 @@ class FeedSettings(FromEnvironment):
 
     site_bucket: str = setting("SITE_BUCKET")
     item_count: int = setting("FEED_ITEM_COUNT", parse=_feed_item_count)
-    websub_hub_url: str | None = setting("WEBSUB_HUB_URL", optional=True, parse=_http_url)
+    websub_hub_url: str | None = setting(
+        "WEBSUB_HUB_URL", optional=True, parse=_http_url("WEBSUB_HUB_URL", "an http(s) URL or empty")
+    )
     # The API's public base URL: the site's subscribe forms post to {api_url}/subscriptions.
-    api_url: str = setting("API_URL", url=True, parse=_form_api_url)
+    api_url: str = setting("API_URL", url=True, parse=_http_url("API_URL", "the API's http(s) base URL"))
 
 
 # -- subscriptions and digests ------------------------------------------------------------------
@@ -232,7 +235,7 @@ class DigestScheduleSettings(FromEnvironment):
 class DigestDeliverySettings(FromEnvironment):
     delivery_ledger_table: str = setting("DELIVERY_LEDGER_TABLE")
     digest_bucket: str = setting("DIGEST_BUCKET")
-    api_url: str = setting("API_URL", url=True, parse=_form_api_url)
+    api_url: str = setting("API_URL", url=True, parse=_http_url("API_URL", "the API's http(s) base URL"))
 
 
 @dataclass(frozen=True)

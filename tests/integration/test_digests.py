@@ -154,6 +154,25 @@ def test_a_batch_retried_after_a_crash_mid_way_sends_nobody_a_second_copy(world,
     assert sorted(world.outbox.recipients()) == sorted(READERS)
 
 
+def test_a_claim_whose_response_was_lost_is_still_the_senders_own(world, clock, monkeypatch):
+    from syndicate.adapters.clients import client
+    from tests.support.faults import LostResponse, no_backoff
+
+    subscribe_at_dawn(world, clock, *READERS)
+    publish_in_the_morning(world, clock, SPACE)
+    world.run_schedule("daily", at="2025-12-18T07:00:00Z")
+    no_backoff(monkeypatch)
+    world.functions.activate("SendDigestsFunction")
+    # The first reader's claim lands, its answer does not: botocore's retry finds the claim taken.
+    lost = LostResponse(client("dynamodb"), "PutItem")
+
+    world.deliver()
+
+    lost.remove()
+    assert lost.sent == len(READERS) + 1
+    assert sorted(world.outbox.recipients()) == sorted(READERS)
+
+
 def test_a_sender_short_of_time_hands_the_rest_of_the_batch_back(world, clock):
     from tests.support.digests import SenderContext
 

@@ -151,6 +151,23 @@ def test_a_welcome_the_queue_delivers_twice_is_sent_once(world):
     assert len(welcomes(world)) == 1
 
 
+def test_a_welcome_whose_claim_answer_was_lost_is_still_sent_once(world, monkeypatch):
+    from syndicate.adapters.clients import client
+    from tests.support.faults import LostResponse, no_backoff
+
+    world.subscribe(READER)
+    world.follow(world.confirmation_link(READER), "POST", form="")
+    no_backoff(monkeypatch)
+    world.functions.activate("SendConfirmationsFunction")
+    # The claim lands, its answer does not: botocore's retry finds the welcome claimed.
+    lost = LostResponse(client("dynamodb"), "UpdateItem")
+
+    world.deliver_sign_ups()
+
+    lost.remove()
+    assert lost.sent >= 2 and len(welcomes(world)) == 1
+
+
 def test_a_throttled_welcome_is_retried_and_sent_once(world, monkeypatch):
     world.subscribe(READER)
     world.follow(world.confirmation_link(READER), "POST", form="")

@@ -46,8 +46,9 @@ def test_a_feed_item_count_out_of_range_is_refused(env, count):
         FeedSettings.from_env()
 
 
-def test_a_hub_url_that_is_not_http_is_refused(env):
-    env.setenv("WEBSUB_HUB_URL", "ftp://hub.example")
+@pytest.mark.parametrize("url", ["ftp://hub.example", "https://", "https:///publish", "https://hub.example/a b"])
+def test_a_hub_url_that_is_not_http_is_refused(env, url):
+    env.setenv("WEBSUB_HUB_URL", url)
 
     with pytest.raises(ConfigurationError, match="WEBSUB_HUB_URL"):
         FeedSettings.from_env()

@@ -1,4 +1,5 @@
-"""Handlers whose events or responses hold readers' addresses or link tokens say so explicitly.
+"""Handlers whose events or responses hold readers' addresses, link tokens or publishers' API keys
+say so explicitly.
 
 Powertools decides at import whether to log a handler's event (POWERTOOLS_LOGGER_LOG_EVENT),
 to print it (the resolver's debug mode, on with POWERTOOLS_DEV) and to put its response in the
@@ -15,8 +16,17 @@ from pathlib import Path
 import pytest
 
 HANDLERS = Path(__file__).resolve().parents[2] / "functions" / "syndicate" / "handlers"
-# Events that hold addresses (sign-ups, recipient batches, bounces) or tokens (link queries).
-PERSONAL_EVENTS = ["subscriptions_api", "send_confirmations", "send_digests", "record_mail_feedback"]
+# Events that hold addresses (sign-ups, recipient batches, bounces) or tokens (link queries), or a
+# publisher's API key (the Authorization header: the authorizer's event, and the API's after it).
+PERSONAL_EVENTS = [
+    "subscriptions_api",
+    "send_confirmations",
+    "send_digests",
+    "record_mail_feedback",
+    "authorize_publisher",
+    "articles_api",
+]
+API_HANDLERS = ["subscriptions_api", "articles_api"]
 # Responses that hold them (pages show the address and carry tokens).
 PERSONAL_RESPONSES = ["subscriptions_api"]
 
@@ -45,8 +55,9 @@ def test_handlers_of_personal_responses_keep_them_out_of_traces(module):
     assert decorator_keywords(module, "capture_lambda_handler").get("capture_response") is False
 
 
-def test_the_subscription_routes_never_print_their_events():
-    tree = ast.parse((HANDLERS / "subscriptions_api.py").read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", API_HANDLERS)
+def test_the_api_routes_never_print_their_events(module):
+    tree = ast.parse((HANDLERS / f"{module}.py").read_text(encoding="utf-8"))
     [resolver] = [
         node
         for node in ast.walk(tree)

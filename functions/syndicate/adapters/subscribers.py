@@ -198,14 +198,25 @@ class SubscriberStore:
     def claim_welcome(self, subscriber_id: str, confirmed_at: str) -> bool:
         """Mark the welcome of the confirmation made at ``confirmed_at`` as being sent; False if it
         was claimed before, or the subscriber is no longer that confirmed reader."""
-        return self._update(
-            subscriber_id,
-            "SET welcomed_for = :confirmed",
-            "confirmed_at = :confirmed AND #status = :subscribed AND attribute_not_exists(suppressed_at) "
-            "AND (attribute_not_exists(welcomed_for) OR welcomed_for <> :confirmed)",
-            {":confirmed": confirmed_at, ":subscribed": SUBSCRIBED},
-            names={"#status": "status"},
+        claim_id = uuid.uuid4().hex
+        held, before = condition_held_or_item(
+            lambda: client("dynamodb").update_item(
+                TableName=self.table_name,
+                Key=marshal(subscriber_key(subscriber_id)),
+                UpdateExpression="SET welcomed_for = :confirmed, welcome_claim = :claim",
+                ConditionExpression=(
+                    "confirmed_at = :confirmed AND #status = :subscribed AND attribute_not_exists(suppressed_at) "
+                    "AND (attribute_not_exists(welcomed_for) OR welcomed_for <> :confirmed)"
+                ),
+                ExpressionAttributeNames={"#status": "status"},
+                ExpressionAttributeValues=marshal(
+                    {":confirmed": confirmed_at, ":subscribed": SUBSCRIBED, ":claim": claim_id}
+                ),
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
+            )
         )
+        # Not held but ours: a retry of this very write whose first answer was lost.
+        return held or before.get("welcome_claim") == claim_id
 
     def release_welcome(self, subscriber_id: str, confirmed_at: str) -> None:
         """Give back a claim whose email is known not to have gone, so a retry may send it."""
@@ -368,9 +379,10 @@ class DeliveryLedger:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         )
-        if not claimed:
-            return ClaimedBefore(before.get("batch"), before.get("outcome"))
-        return claim_id
+        if claimed or before.get("claim") == claim_id:
+            # Held, or a retry of this very write whose first answer was lost: the claim is ours.
+            return claim_id
+        return ClaimedBefore(before.get("batch"), before.get("outcome"))
 
     def reject(self, edition_id: str, subscriber_id: str, claim_id: str, reason: str) -> None:
         """Keep the claim as the record of a final refusal (``outcome``, ``reason``): never retried."""

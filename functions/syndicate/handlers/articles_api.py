@@ -18,7 +18,7 @@ from syndicate.errors import Unauthorized
 from syndicate.observability import logger, metrics, tracer
 from syndicate.settings import site_settings
 
-app = APIGatewayRestResolver()
+app = APIGatewayRestResolver(debug=False)  # debug prints events, API keys in them
 problems.register(app)
 
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -135,7 +135,7 @@ def article_other_method(article_id: str) -> Response[str]:
     raise problems.method_not_allowed(ITEM_METHODS)
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from syndicate.observability import logger, metrics, tracer
 from syndicate.publishers.keys import usage_key
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(capture_cold_start_metric=True)
 @event_source(data_class=APIGatewayAuthorizerRequestEvent)

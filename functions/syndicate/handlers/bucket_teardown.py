@@ -15,7 +15,7 @@ from syndicate.observability import logger, tracer
 from syndicate.teardown.service import PHYSICAL_ID, TeardownRequest
 
 
-@logger.inject_lambda_context
+@logger.inject_lambda_context(log_event=False)
 @tracer.capture_lambda_handler
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     properties = event.get("ResourceProperties") or {}

@@ -233,7 +233,7 @@ def normalised_body(body: str) -> str:
 
 @settings(max_examples=150, deadline=None)
 @given(resource=schema_valid_resources)
-@example(resource={"title": "0", "body": "0", "categories": ["0"], "status": "published", "summary": "\x85"})
+@example(resource={"title": "0", "body": "0", "categories": ["0"], "status": "published", "summary": "\u2028"})
 def test_an_article_shown_as_markdown_reads_back_as_the_same_document(resource):
     article = article_from(
         frontmatter.parse(as_markdown("an-id", resource), lambda _: False), "shown.md", "fallback", draft=False

@@ -261,3 +261,47 @@ def test_a_hosted_image_url_without_a_verified_upload_is_a_422(images):
 
     assert refused.status == 422
     assert refused.pointers == ["/body", "/image/url"]
+
+
+def _site_text(images: Images, key: str) -> str:
+    return images.site_object(key)["Body"].read().decode("utf-8")
+
+
+def test_feeds_pages_and_digests_carry_a_hosted_photos_exact_facts_without_probing_it(
+    images, world, functions, clock, monkeypatch
+):
+    probed: list[str] = []
+    monkeypatch.setattr(
+        "syndicate.adapters.http.HttpImageProbe.describe", lambda self, url, *, timeout: probed.append(url)
+    )
+    clock.set("2025-12-17T06:00:00Z")
+    world.subscribed("reader@example.com")
+    photo = image_bytes("image/jpeg", 400, 250)
+    state = images.host(photo)
+    clock.set("2025-12-17T10:00:00Z")
+    document = {**events.article("photo-of-the-day"), "image": {"url": state["url"], "alt": "Soyuz MS-28 docking"}}
+    world.publish(document)
+
+    functions.invoke("RenderFeedsFunction", events.load("schedules/render-feeds.json"))
+    world.outbox.clear()
+    world.digest("daily", at="2025-12-18T07:00:00Z")
+
+    assert probed == []
+    url, facts = state["url"], f'length="{len(photo)}" type="image/jpeg"'
+    rss = _site_text(images, "feeds/rss.xml")
+    assert f'<enclosure url="{url}" {facts}/>' in rss
+    assert f'type="image/jpeg" width="400" height="250" fileSize="{len(photo)}"' in rss
+    atom = _site_text(images, "feeds/atom.xml")
+    assert f'<link rel="enclosure" type="image/jpeg" length="{len(photo)}" href="{url}"/>' in atom
+    entry = json.loads(_site_text(images, "feeds/feed.json"))["items"][0]
+    assert entry["attachments"][0] == {"url": url, "mime_type": "image/jpeg", "size_in_bytes": len(photo)}
+    [page] = [key for key in _site_keys(images, "articles/") if key.endswith(".html")]
+    assert f'src="{url}"' in _site_text(images, page) and 'width="400" height="250"' in _site_text(images, page)
+    [mail] = world.outbox.to("reader@example.com")
+    html = mail.get_body(("html",)).get_content()
+    assert f'src="{url}"' in html and 'width="568" height="355"' in html
+
+
+def _site_keys(images: Images, prefix: str) -> list[str]:
+    listed = boto3.client("s3").list_objects_v2(Bucket=images.stack.name("SiteBucket"), Prefix=prefix)
+    return [entry["Key"] for entry in listed.get("Contents", [])]

@@ -30,7 +30,7 @@ def inspect_image(data: bytes) -> ImageFacts:
     media_type, size = _identified(data)
     width, height = size
     if width * height > MAX_IMAGE_PIXELS:
-        raise NotAnImage(f"is {width}×{height} pixels; at most {MAX_IMAGE_PIXELS:,} are hosted")
+        raise NotAnImage(f"is {width}×{height} pixels, more than the {MAX_IMAGE_PIXELS:,} hosted")
     _decode(data)
     return ImageFacts(type=media_type, length=len(data), width=width, height=height)
 
@@ -40,7 +40,9 @@ def _identified(data: bytes) -> tuple[str, tuple[int, int]]:
         with _opened(data) as image:
             media_type = _FORMATS.get(image.format or "")
             size = image.size
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError, SyntaxError):
+    except Image.DecompressionBombError:
+        raise NotAnImage(f"has more pixels than the {MAX_IMAGE_PIXELS:,} hosted") from None
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         raise NotAnImage("is not an image of a type hosted here (JPEG, PNG, GIF or WebP)") from None
     if media_type is None:
         raise NotAnImage("is not an image of a type hosted here (JPEG, PNG, GIF or WebP)")
@@ -58,6 +60,7 @@ def _decode(data: bytes) -> None:
 
 
 def _opened(data: bytes) -> Image.Image:
+    """The image, not decoded yet; its pixel count is checked here, not by Pillow's warning."""
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         return Image.open(io.BytesIO(data), formats=list(_FORMATS))

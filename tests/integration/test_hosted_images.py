@@ -10,6 +10,7 @@ import boto3
 import pytest
 import requests
 
+from syndicate.adapters.assets import ClaimTable
 from syndicate.assets.model import IMMUTABLE
 from syndicate_dev.local.queues import QueueDelivery
 from syndicate_dev.local.runtime import FunctionFailed
@@ -305,3 +306,25 @@ def test_feeds_pages_and_digests_carry_a_hosted_photos_exact_facts_without_probi
 def _site_keys(images: Images, prefix: str) -> list[str]:
     listed = boto3.client("s3").list_objects_v2(Bucket=images.stack.name("SiteBucket"), Prefix=prefix)
     return [entry["Key"] for entry in listed.get("Contents", [])]
+
+
+def test_a_check_that_fails_after_publishing_the_image_is_retried_to_the_same_end(images, monkeypatch):
+    photo = image_bytes()
+    answer = images.request(photo)
+    images.upload(answer, photo)
+    record = ClaimTable.record
+    failures = iter([RuntimeError("the response was lost")])
+
+    def flaky(self, claim):
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return record(self, claim)
+
+    monkeypatch.setattr(ClaimTable, "record", flaky)
+
+    assert images.verify()  # the first delivery fails after storing media/; SQS delivers it again
+
+    assert images.state(sha256(photo))["state"] == "verified"
+    assert images.site_object(f"media/{sha256(photo)}.jpg")["Body"].read() == photo
+    assert images.uploads_left() == []

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from syndicate.adapters.ses import SesAccount, SesTransport
     from syndicate.adapters.subscribers import SubscriberStore
     from syndicate.articles.service import ArticleService
-    from syndicate.assets.service import AssetService, HostedImageFacts, UploadVerifier
+    from syndicate.assets.service import AssetService, HostedImageFacts
+    from syndicate.assets.verification import UploadVerifier
     from syndicate.digests.delivery import DigestDelivery
     from syndicate.digests.feedback import FeedbackRecorder
     from syndicate.digests.guard import ReputationGuard
@@ -119,7 +120,7 @@ def asset_service() -> AssetService:
 def upload_verifier() -> UploadVerifier:
     assets, media = settings.asset_settings(), settings.media_settings()
     from syndicate.adapters.assets import ClaimTable, MediaBucket, UploadBucket
-    from syndicate.assets.service import UploadVerifier
+    from syndicate.assets.verification import UploadVerifier
 
     claims, uploads = ClaimTable(assets.assets_table), UploadBucket(assets.upload_bucket)
     return UploadVerifier(claims, uploads, MediaBucket(media.site_bucket), clock())

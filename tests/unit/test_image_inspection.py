@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -20,6 +23,7 @@ from syndicate.assets.model import (
     parse_upload_key,
     upload_key,
 )
+from syndicate_dev.template import REPO
 from tests.support.images import FORMATS, image_bytes
 
 ALLOWED_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"GIF87a", b"GIF89a", b"RIFF")
@@ -115,3 +119,16 @@ def test_keys_no_upload_form_names_belong_to_nobody(key):
 def test_an_upload_key_names_its_publisher_and_bytes():
     assert parse_upload_key(upload_key("pub_a1", "f" * 64)) == ("pub_a1", "f" * 64)
     assert json.dumps(upload_key("pub_a1", "f" * 64)) == '"uploads/pub_a1/' + "f" * 64 + '"'
+
+
+def test_the_publisher_api_never_loads_the_image_decoder():
+    # Pillow is about 25 ms of imports at cold start; only VerifyUploadsFunction decodes images.
+    probe = (
+        "import sys, syndicate.handlers.articles_api, syndicate.assets.service, syndicate.dependencies;"
+        "print('PIL' in sys.modules)"
+    )
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(str(REPO / part) for part in ("functions", "."))}
+
+    result = subprocess.run([sys.executable, "-c", probe], env=environment, capture_output=True, text=True, check=True)
+
+    assert result.stdout.strip() == "False"

@@ -1,9 +1,9 @@
 """Creating the template's resources on moto (in-process ``mock_aws`` or a moto server).
 
-Every table, index, bucket, queue, secret, topic and subscription, SES identity, configuration
-set, WAF web ACL, CloudWatch alarm and dashboard comes from template.yaml (a resource whose
-Condition is false for the local parameter values is left out, as CloudFormation would); only
-names are local: ``prefix`` is the stack's name.
+Every table, index, bucket (with its notifications to queues), queue, secret, topic and
+subscription, SES identity, configuration set, WAF web ACL, CloudWatch alarm and dashboard comes
+from template.yaml (a resource whose Condition is false for the local parameter values is left
+out, as CloudFormation would); only names are local: ``prefix`` is the stack's name.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ def create_resources(
     _create_buckets(template, session, resolver, prefix, region)
     _name_stand_ins(template, resolver, prefix)
     _create_queues(template, session, resolver, prefix, region)
+    _configure_bucket_notifications(template, session, resolver)
     _create_secrets(template, session, resolver, prefix)
     _create_email_resources(template, session, resolver, prefix)
     _create_topics(template, session, resolver, prefix, region)
@@ -147,6 +148,26 @@ def _create_queues(
         resolver.attributes[(logical_id, "Arn")] = f"arn:aws:sqs:{region}:123456789012:{name}"
         resolver.attributes[(logical_id, "QueueUrl")] = url
         resolver.attributes[(logical_id, "QueueName")] = name
+
+
+def _configure_bucket_notifications(
+    template: dict[str, Any], session: boto3.session.Session, resolver: tpl.Resolver
+) -> None:
+    """A bucket's ``QueueConfigurations`` (S3 event notifications to SQS), which moto delivers."""
+    s3 = session.client("s3")
+    for logical_id, props in tpl.resources(template, "AWS::S3::Bucket").items():
+        queues = (props.get("NotificationConfiguration") or {}).get("QueueConfigurations") or []
+        if not queues:
+            continue
+        configurations: Any = [
+            {"QueueArn": resolver.value(queue["Queue"]), "Events": [queue["Event"]]} for queue in queues
+        ]
+        for configuration, queue in zip(configurations, queues, strict=True):
+            if "Filter" in queue:
+                configuration["Filter"] = {"Key": {"FilterRules": queue["Filter"]["S3Key"]["Rules"]}}
+        s3.put_bucket_notification_configuration(
+            Bucket=resolver.names[logical_id], NotificationConfiguration={"QueueConfigurations": configurations}
+        )
 
 
 def _create_secrets(

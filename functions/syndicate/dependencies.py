@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from syndicate.adapters.ses import SesAccount, SesTransport
     from syndicate.adapters.subscribers import SubscriberStore
     from syndicate.articles.service import ArticleService
+    from syndicate.assets.service import AssetService, HostedImageFacts
+    from syndicate.assets.verification import UploadVerifier
     from syndicate.digests.delivery import DigestDelivery
     from syndicate.digests.feedback import FeedbackRecorder
     from syndicate.digests.guard import ReputationGuard
@@ -93,7 +95,35 @@ def article_service() -> ArticleService:
     from syndicate.adapters.idempotency import idempotency_records
     from syndicate.articles.service import ArticleService
 
-    return ArticleService(store, clock(), idempotency=idempotency_records(table))
+    return ArticleService(store, clock(), idempotency=idempotency_records(table), images=hosted_image_facts())
+
+
+@cache
+def hosted_image_facts() -> HostedImageFacts:
+    assets, site_url = settings.asset_settings(), settings.site_settings().site_url
+    from syndicate.adapters.assets import ClaimTable
+    from syndicate.assets.service import HostedImageFacts
+
+    return HostedImageFacts(ClaimTable(assets.assets_table), site_url)
+
+
+@cache
+def asset_service() -> AssetService:
+    assets, site_url = settings.asset_settings(), settings.site_settings().site_url
+    from syndicate.adapters.assets import ClaimTable, UploadBucket
+    from syndicate.assets.service import AssetService
+
+    return AssetService(ClaimTable(assets.assets_table), UploadBucket(assets.upload_bucket), site_url)
+
+
+@cache
+def upload_verifier() -> UploadVerifier:
+    assets, media = settings.asset_settings(), settings.media_settings()
+    from syndicate.adapters.assets import ClaimTable, MediaBucket, UploadBucket
+    from syndicate.assets.verification import UploadVerifier
+
+    claims, uploads = ClaimTable(assets.assets_table), UploadBucket(assets.upload_bucket)
+    return UploadVerifier(claims, uploads, MediaBucket(media.site_bucket), clock())
 
 
 @cache
@@ -364,6 +394,9 @@ def custom_resource_responder() -> CustomResourceResponder:
 FACTORIES = (
     article_store,
     article_service,
+    hosted_image_facts,
+    asset_service,
+    upload_verifier,
     publisher_directory,
     feed_renderer,
     subscriber_store,

@@ -170,6 +170,21 @@ class FeedSettings(FromEnvironment):
     api_url: str = setting("API_URL", url=True, parse=_http_url("API_URL", "the API's http(s) base URL"))
 
 
+@dataclass(frozen=True)
+class AssetSettings(FromEnvironment):
+    """Hosted images: claims in ``AssetsTable``, uploads land in the private ``UploadBucket``."""
+
+    assets_table: str = setting("ASSETS_TABLE")
+    upload_bucket: str = setting("UPLOAD_BUCKET")
+
+
+@dataclass(frozen=True)
+class MediaSettings(FromEnvironment):
+    """VerifyUploadsFunction: verified images go to the site bucket's media/."""
+
+    site_bucket: str = setting("SITE_BUCKET")
+
+
 # -- subscriptions and digests ------------------------------------------------------------------
 
 
@@ -274,6 +289,8 @@ digest_schedule_settings = _once(DigestScheduleSettings)
 digest_delivery_settings = _once(DigestDeliverySettings)
 reputation_settings = _once(ReputationSettings)
 pacing_settings = _once(PacingSettings)
+asset_settings = _once(AssetSettings)
+media_settings = _once(MediaSettings)
 
 CACHED = (
     article_storage_settings,
@@ -292,6 +309,8 @@ CACHED = (
     digest_delivery_settings,
     reputation_settings,
     pacing_settings,
+    asset_settings,
+    media_settings,
 )
 
 

@@ -30,6 +30,7 @@ from typing import Any
 import boto3
 import botocore.client
 import pytest
+import requests
 from aws_lambda_powertools.utilities import parameters
 from moto import mock_aws
 
@@ -46,6 +47,7 @@ from tests.support.clock import FakeClock, FakeTimer
 from tests.support.digests import MailingWorld, SenderContext, SesFaults
 from tests.support.functions import Functions
 from tests.support.iam import Arns, Authorisation, AwsCall, PolicySet, Statement, authorisations, statements_of
+from tests.support.images import image_bytes, sha256
 from tests.support.lambda_context import FakeLambdaContext
 from tests.support.mail import Outbox
 from tests.support.stack import build_stack
@@ -66,6 +68,10 @@ UNUSED_GRANTS = {
     ),
     ("ArticlesApiFunction", "s3:DeleteObjectVersion", "ArticleBodies"): (
         "a write whose metadata lost its condition forgets the body version it put (best effort)"
+    ),
+    ("ArticlesApiFunction", "s3:PutObject", "ImageUploadForms"): (
+        "signs the presigned upload forms (no AWS call): S3 checks that the signer may put the object when the "
+        "publisher uploads"
     ),
     ("RenderFeedsFunction", "s3:ListBucket", "ListSite"): (
         "S3 answers a missing render state 404 (not 403) only to a caller that may list the bucket"
@@ -155,6 +161,20 @@ def _publishers_and_articles(functions: TouringFunctions, world: MailingWorld, s
     functions.invoke("RenderFeedsFunction", events.load("schedules/render-feeds.json"))
     world.publisher("DELETE", "/articles/tour-article")
     functions.invoke("RenderFeedsFunction", events.load("schedules/render-feeds.json"))
+
+
+def _hosted_images(world: MailingWorld, delivery: QueueDelivery) -> None:
+    photo = image_bytes("image/jpeg", 80, 60)
+    answer = world.publisher(
+        "POST", "/assets", body={"type": "image/jpeg", "length": len(photo), "sha256": sha256(photo)}
+    )
+    form = answer.json["upload"]
+    requests.post(form["url"], data=form["fields"], files={"file": ("photo.jpg", photo)}, timeout=10)
+    assert delivery.drain(timeout=60)
+    state = world.publisher("GET", f"/assets/{sha256(photo)}").json
+    assert state["state"] == "verified", state
+    image = {"url": state["url"], "alt": "A hosted photo"}
+    world.publisher("PUT", "/articles/tour-photo", body={**events.article("photo-of-the-day"), "image": image})
 
 
 def _readers(world: MailingWorld, clock: FakeClock) -> None:
@@ -270,6 +290,7 @@ def tour() -> Tour:
             delivery = QueueDelivery(stack.template, stack.resolver, runtime, boto3.client("sqs"), retry_delay=0)
             _record_calls(monkeypatch, result.calls)
             _publishers_and_articles(functions, world, stack)
+            _hosted_images(world, delivery)
             _readers(world, clock)
             _digest(world, clock, delivery, monkeypatch)
             _teardown(functions, view, monkeypatch)

@@ -17,6 +17,7 @@ from syndicate_dev.publishing.api import MAX_BODY_BYTES
 from syndicate_dev.publishing.folders import SourceFile
 from syndicate_dev.publishing.mapping import article_from, as_markdown, read_article
 from tests.support import events
+from tests.support.images import image_bytes
 
 MARKDOWN = events.EVENTS / "markdown"
 SAMPLES = sorted(MARKDOWN.rglob("*.md"))
@@ -151,11 +152,39 @@ def test_draft_must_say_true_or_false(tmp_path):
     assert located(article) == [(4, "/draft")]
 
 
-def test_a_local_image_is_refused_with_that_reason_alone(tmp_path):
+def test_a_missing_local_image_is_refused_on_its_line_with_that_reason_alone(tmp_path):
     article = article_in(tmp_path, MINIMAL.format(extra="image:\n  url: ./photo.jpg\n  alt: A photo\n"))
 
     assert located(article) == [(5, "/image/url")]
-    assert "local file (./photo.jpg)" in article.violations[0].message
+    assert article.violations[0].message == "./photo.jpg: cannot be read: No such file or directory"
+
+
+def test_a_local_image_file_is_checked_by_the_services_rules_before_anything_is_sent(tmp_path):
+    (tmp_path / "photo.jpg").write_text("<html>not a photo</html>")
+    text = "---\ntitle: T\ncategories: [News]\n---\n\nIntro.\n\n![a chart](./photo.jpg)\n"
+
+    article = article_in(tmp_path, text)
+
+    assert located(article) == [(8, "/body")]
+    assert "./photo.jpg: is not an image of a type hosted here" in article.violations[0].message
+
+
+def test_local_images_in_the_front_matter_and_the_body_are_read_once_each_with_their_lines(tmp_path):
+    (tmp_path / "img").mkdir()
+    (tmp_path / "img" / "photo one.png").write_bytes(image_bytes("image/png", 30, 20))
+    (tmp_path / "chart.jpg").write_bytes(image_bytes("image/jpeg"))
+    body = 'Intro.\n\n![one](<img/photo one.png>) and ![c](chart.jpg "t")\n\n![remote](https://x.example/a.png)\n'
+    front = "image:\n  url: img/photo%20one.png\n  alt: One\n"
+
+    article = article_in(tmp_path, "---\ntitle: T\ncategories: [News]\n" + front + "---\n\n" + body)
+
+    assert article.violations == ()
+    assert [(image.written, image.pointer, image.line, image.media_type) for image in article.images] == [
+        ("img/photo%20one.png", "/image/url", 5, "image/png"),
+        ("<img/photo one.png>", "/body", 11, "image/png"),
+        ("chart.jpg", "/body", 11, "image/jpeg"),
+    ]
+    assert article.document["image"]["url"] == "img/photo%20one.png"  # rewritten when it is uploaded
 
 
 def test_server_owned_fields_and_a_body_key_are_refused(tmp_path):

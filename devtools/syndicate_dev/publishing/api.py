@@ -1,11 +1,13 @@
 """The publisher API over HTTP, as ``syndicate publish`` and ``syndicate articles`` use it.
 
-Every request has a deadline. Only idempotent requests are sent here (GET, PUT, DELETE), so a
+Every request has a deadline. Only idempotent requests are sent here (GET, PUT, DELETE; POST
+/assets, which changes nothing, and the upload of an image to the key its bytes name), so a
 request that failed on the way (a refused or reset connection, a timeout, 429, 502, 503, 504) is
 sent again, a few times with growing pauses (urllib3's ``Retry``, which honours Retry-After).
 Redirects are not followed: the API never answers with one, and following it would hand the API
-key to whichever host it names. The key goes only into the Authorization header; nothing here
-puts it into a message.
+key to whichever host it names. The key goes only into the Authorization header, and only to the
+API: an image's upload goes to the presigned URL the API answered, with the form's own signature
+and no key; nothing here puts the key into a message.
 """
 
 from __future__ import annotations
@@ -109,6 +111,38 @@ class PublisherApi:
         _raise_unless_ok(status, body)
         return status
 
+    def request_upload(self, media_type: str, length: int, sha256: str) -> dict[str, Any]:
+        """POST /assets: the image's hosted URL, its state, and an upload form unless it is verified."""
+        document = {"type": media_type, "length": length, "sha256": sha256}
+        headers = {"Content-Type": "application/json"}
+        retries = self._retries.new(allowed_methods=IDEMPOTENT_METHODS | {"POST"})
+        status, _, body = self._send("POST", "/assets", body=request_body(document), headers=headers, retries=retries)
+        _raise_unless_ok(status, body)
+        return _json_object(body)
+
+    def upload_state(self, sha256: str) -> dict[str, Any] | None:
+        """GET /assets/{sha256}: what became of the caller's upload of these bytes (None: not checked yet)."""
+        status, _, body = self._send("GET", f"/assets/{quote(sha256, safe='')}")
+        if status == 404:
+            return None
+        _raise_unless_ok(status, body)
+        return _json_object(body)
+
+    def upload(self, form: dict[str, Any], data: bytes, media_type: str) -> None:
+        """Send ``data`` with a presigned S3 POST form (its fields, then the file, as S3 wants)."""
+        fields: list[tuple[str, Any]] = [(str(name), str(value)) for name, value in form["fields"].items()]
+        fields.append(("file", ("image", data, media_type)))
+        retries = self._retries.new(allowed_methods=IDEMPOTENT_METHODS | {"POST"})
+        try:
+            answer = self._pool.request(
+                "POST", str(form["url"]), fields=fields, timeout=self._timeout, retries=retries, redirect=False
+            )
+        except TransportError as error:
+            raise ApiFailure(f"cannot reach the upload URL: {_reason(error)}") from None
+        if answer.status >= 300:
+            excerpt = answer.data[:200].decode("utf-8", "replace").strip()
+            raise ProblemAnswer(answer.status, "", f"the image upload was refused: {excerpt}", [])
+
     def retract(self, article_id: str) -> None:
         status, _, body = self._send("DELETE", _article_path(article_id))
         _raise_unless_ok(status, body)
@@ -127,7 +161,13 @@ class PublisherApi:
                 return
 
     def _send(
-        self, method: str, path: str, *, body: bytes | None = None, headers: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        retries: Retry | None = None,
     ) -> tuple[int, dict[str, str], bytes]:
         try:
             answer = self._pool.request(
@@ -136,7 +176,7 @@ class PublisherApi:
                 body=body,
                 headers={**self._headers, **(headers or {})},
                 timeout=self._timeout,
-                retries=self._retries,
+                retries=retries or self._retries,
                 redirect=False,
             )
         except TransportError as error:

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -63,11 +64,11 @@ class MarkdownArticle:
     document: dict[str, Any]
     violations: tuple[LocatedViolation, ...] = ()
     id_line: int | None = None
+    images: tuple[images.LocalImage, ...] = ()  # local files to upload; the document names them as written
 
     def refused(self, *violations: LocatedViolation) -> MarkdownArticle:
-        return MarkdownArticle(
-            self.path, self.article_id, self.document, _in_file_order({*self.violations, *violations}), self.id_line
-        )
+        found = _in_file_order({*self.violations, *violations})
+        return MarkdownArticle(self.path, self.article_id, self.document, found, self.id_line, self.images)
 
 
 def read_article(source: SourceFile, *, draft: bool = False) -> MarkdownArticle:
@@ -101,11 +102,19 @@ def article_from(parsed: frontmatter.MarkdownSource, path: str, fallback_id: str
     document["body"] = parsed.body
     if draft:
         document["status"] = "draft"
-    explained = {violation.pointer for violation in found}  # a local image: not also "must be a URI"
-    found += [violation for violation in _contract_violations(document) if violation.pointer not in explained]
+    local, unusable = images.local_images(
+        document, Path(path), parsed.body_line, lambda pointer: _line_of(pointer, lines, parsed.body_line)
+    )
+    explained = {violation.pointer for violation in found}
+    found += [v for v in _contract_violations(images.with_placeholders(document)) if v.pointer not in explained]
     located = [LocatedViolation(_line_of(v.pointer, lines, parsed.body_line), v.pointer, v.message) for v in found]
+    located += [
+        LocatedViolation(line or _line_of(v.pointer, lines, parsed.body_line), v.pointer, v.message)
+        for v, line in unusable
+    ]
     article_id = explicit_id if isinstance(explicit_id, str) and explicit_id else fallback_id
-    return MarkdownArticle(path, article_id, document, _in_file_order(set(located)), lines.get("/" + ID_KEY))
+    violations = _in_file_order(set(located))
+    return MarkdownArticle(path, article_id, document, violations, lines.get("/" + ID_KEY), tuple(local))
 
 
 def _unreadable(source: SourceFile, article_id: str, line: int | None, message: str) -> MarkdownArticle:
@@ -136,8 +145,7 @@ def _document(values: dict[str, Any]) -> tuple[dict[str, Any], list[Violation]]:
         if name in document:
             document[name] = shape(document[name])
     if "image" in document:
-        document["image"], image_violations = images.front_matter_image(document["image"])
-        found += image_violations
+        document["image"] = images.front_matter_image(document["image"])
     return document, found
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from syndicate_dev.publishing.api import ApiFailure, ProblemAnswer, PublisherApi
 from syndicate_dev.publishing.changes import FieldChange, changes, to_send
+from syndicate_dev.publishing.images import HostedImage, ImageHost, ImageRefused, rewritten
 from syndicate_dev.publishing.mapping import LocatedViolation, MarkdownArticle
 
 
@@ -65,12 +66,19 @@ def _first_line(article: MarkdownArticle) -> int | None:
 
 
 def publish_articles(
-    articles: Sequence[MarkdownArticle], api: PublisherApi, *, dry_run: bool, report: Callable[[FileResult], None]
+    articles: Sequence[MarkdownArticle],
+    api: PublisherApi,
+    *,
+    dry_run: bool,
+    report: Callable[[FileResult], None],
+    images: ImageHost | None = None,
 ) -> list[FileResult]:
     """Publish every valid article in order, reporting each result as it is known.
 
-    When the API cannot be reached or refuses the key, that file and the rest are not sent.
+    When the API cannot be reached or refuses the key, that file and the rest are not sent. Local
+    images are uploaded once per run, whichever files name them (``images``).
     """
+    images = images or ImageHost(api)
     results: list[FileResult] = []
     failure: ApiFailure | None = None
     for article in articles:
@@ -80,7 +88,7 @@ def publish_articles(
             result = FileResult(article, Outcome.NOT_SENT)
         else:
             try:
-                result = publish_article(article, api, dry_run=dry_run)
+                result = publish_article(article, api, dry_run=dry_run, images=images)
             except ApiFailure as error:
                 failure = error
                 result = FileResult(article, Outcome.NOT_SENT, failure=error)
@@ -89,10 +97,19 @@ def publish_articles(
     return results
 
 
-def publish_article(article: MarkdownArticle, api: PublisherApi, *, dry_run: bool) -> FileResult:
+def publish_article(
+    article: MarkdownArticle, api: PublisherApi, *, dry_run: bool, images: ImageHost | None = None
+) -> FileResult:
     try:
         stored = api.get(article.article_id)
         resource = stored.resource if stored else None
+        try:
+            document = _with_hosted_images(article, images or ImageHost(api), dry_run=dry_run)
+        except ImageRefused as refusal:
+            where = refusal.image
+            refused = LocatedViolation(where.line, where.pointer, f"{where.written}: {refusal.reason}")
+            return FileResult(article.refused(refused), Outcome.INVALID)
+        article = replace(article, document=document)
         found = tuple(changes(article.document, resource))
         if stored is not None and not found:
             return FileResult(article, Outcome.UNCHANGED)
@@ -112,6 +129,18 @@ def publish_article(article: MarkdownArticle, api: PublisherApi, *, dry_run: boo
         return FileResult(article, Outcome.CREATED if status == 201 else Outcome.UPDATED, found)
     except ProblemAnswer as problem:
         return FileResult(article, Outcome.FAILED, problem=problem)
+
+
+def _with_hosted_images(article: MarkdownArticle, images: ImageHost, *, dry_run: bool) -> dict[str, object]:
+    """The document with each local image's hosted URL (uploaded now unless ``dry_run``, which
+    uses what the API already holds, else a stand-in that names the file)."""
+    hosted: dict[str, HostedImage] = {}
+    for image in article.images:
+        if image.sha256 in hosted:
+            continue
+        known = images.known(image) if dry_run else images.host(image)
+        hosted[image.sha256] = known or HostedImage(f"(to upload) {image.written}", {})
+    return rewritten(article.document, list(article.images), hosted)
 
 
 def _holds(api: PublisherApi, article: MarkdownArticle) -> bool:

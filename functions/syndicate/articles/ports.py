@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from syndicate.articles.model import Article
 
@@ -30,3 +30,14 @@ class ArticleRepository(Protocol):
     def list_public(self, *, category: str | None, now: str, limit: int, cursor: str | None) -> Page: ...
 
     def list_by_publisher(self, publisher_id: str, *, limit: int, cursor: str | None) -> Page: ...
+
+
+class ImageNotHosted(ValueError):
+    """A URL of this site's hosted images that the publisher cannot use (the message says why)."""
+
+
+class HostedImages(Protocol):
+    def facts(self, publisher_id: str, url: str) -> dict[str, Any] | None:
+        """The recorded ``type``, ``length``, ``width`` and ``height`` of a hosted image URL, None for
+        any other URL; raises ImageNotHosted for a hosted URL the publisher has no verified upload of."""
+        ...

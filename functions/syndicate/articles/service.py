@@ -6,6 +6,8 @@ Callers hand in the requester's publisher id and the parsed JSON document; they 
 
 from __future__ import annotations
 
+import html
+import re
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -31,7 +33,14 @@ from syndicate.articles.model import (
     content_hash,
     public_article_id,
 )
-from syndicate.articles.ports import ArticleRepository, InvalidCursor, Page, VersionConflict
+from syndicate.articles.ports import (
+    ArticleRepository,
+    HostedImages,
+    ImageNotHosted,
+    InvalidCursor,
+    Page,
+    VersionConflict,
+)
 from syndicate.articles.rendering import BodyRefused, render_body
 from syndicate.clock import Clock, isoformat
 from syndicate.contract import Violation
@@ -47,6 +56,7 @@ from syndicate.errors import (
 
 DEFAULT_PAGE_SIZE = 20
 IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600
+_IMAGE_SOURCES = re.compile(r'<img\b[^>]*?\ssrc="([^"]*)"')
 
 
 @dataclass(frozen=True)
@@ -56,10 +66,17 @@ class PutResult:
 
 
 class ArticleService:
-    def __init__(self, store: ArticleRepository, clock: Clock, idempotency: BasePersistenceLayer | None = None) -> None:
+    def __init__(
+        self,
+        store: ArticleRepository,
+        clock: Clock,
+        idempotency: BasePersistenceLayer | None = None,
+        images: HostedImages | None = None,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._idempotency = idempotency
+        self._images = images
 
     # -- writes -------------------------------------------------------------------------------
 
@@ -203,6 +220,7 @@ class ArticleService:
 
     def _build(self, publisher_id: str, article_id: str, document: dict[str, Any], previous: Article | None) -> Article:
         stamp = isoformat(self._clock())
+        document, refused = self._with_image_facts(publisher_id, document)
         published_at = document.get("published_at")
         article = Article(
             id=public_article_id(publisher_id, article_id),
@@ -221,7 +239,36 @@ class ArticleService:
             body_html=_rendered(document["body"]),
         )
         _require_answerable(article)
+        refused += self._body_image_violations(publisher_id, article.body_html or "")
+        if refused:
+            raise InvalidRequest.in_document("article", refused)
         return article
+
+    def _with_image_facts(
+        self, publisher_id: str, document: dict[str, Any]
+    ) -> tuple[dict[str, Any], tuple[Violation, ...]]:
+        """The document with a hosted ``image``'s recorded facts, which win over what was sent
+        (feeds and emails then carry them without probing the URL), or why it cannot be used."""
+        image = document.get("image")
+        if self._images is None or not isinstance(image, dict):
+            return document, ()
+        try:
+            facts = self._images.facts(publisher_id, image["url"])
+        except ImageNotHosted as refusal:
+            return document, (Violation("/image/url", str(refusal)),)
+        return (document if facts is None else {**document, "image": {**image, **facts}}), ()
+
+    def _body_image_violations(self, publisher_id: str, body_html: str) -> tuple[Violation, ...]:
+        """Every hosted image the body shows must be one the publisher uploaded and had verified."""
+        if self._images is None:
+            return ()
+        found: tuple[Violation, ...] = ()
+        for url in dict.fromkeys(html.unescape(source) for source in _IMAGE_SOURCES.findall(body_html)):
+            try:
+                self._images.facts(publisher_id, url)
+            except ImageNotHosted as refusal:
+                found += (Violation("/body", f"shows {url}, which {refusal}"),)
+        return found
 
     def _write(self, article: Article, previous: Article | None) -> Article:
         try:

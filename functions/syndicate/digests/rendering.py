@@ -149,12 +149,20 @@ def _text(value: Any, what: str) -> str:
     return value.encode("utf-8", "replace").decode("utf-8")
 
 
+IMAGE_WIDTH = 568  # pixels: the digest's column (digest.html.j2)
+
+
 def _image(image: Any) -> dict[str, str] | None:
-    """The photo, if it has an http(s) URL; its alt text made one line."""
+    """The photo, if it has an http(s) URL; its alt text made one line; its height at the email's
+    width when its size is known (a hosted image's always is), so the layout does not jump."""
     url = _web_url(image.get("url")) if isinstance(image, dict) else None
     if url is None:
         return None
-    return {"url": url, "alt": _shortened(one_line(_text(image.get("alt", ""), "the image's alt text")), ALT_LENGTH)}
+    shown = {"url": url, "alt": _shortened(one_line(_text(image.get("alt", ""), "the image's alt text")), ALT_LENGTH)}
+    width, height = image.get("width"), image.get("height")
+    if isinstance(width, int) and isinstance(height, int) and width > 0 and height > 0:
+        shown["height"] = str(max(1, round(IMAGE_WIDTH * height / width)))
+    return shown
 
 
 class EditionRenderer:

@@ -1,4 +1,4 @@
-"""ArticlesApiFunction: the publisher API (/articles), behind the publisher authorizer."""
+"""ArticlesApiFunction: the publisher API (/articles, and /assets for images), behind the publisher authorizer."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ problems.register(app)
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 COLLECTION_METHODS = ["GET", "POST"]
 ITEM_METHODS = ["GET", "PUT", "DELETE"]
+ASSET_COLLECTION_METHODS = ["POST"]
+ASSET_METHODS = ["GET"]
 
 
 def requester() -> str:
@@ -133,6 +135,36 @@ def articles_other_method() -> Response[str]:
 @app.route("/articles/<article_id>", method=[m for m in ALL_METHODS if m not in ITEM_METHODS])
 def article_other_method(article_id: str) -> Response[str]:
     raise problems.method_not_allowed(ITEM_METHODS)
+
+
+@app.post("/assets")
+def request_upload() -> Response[str]:
+    answer = dependencies.asset_service().request_upload(requester(), request_document())
+    return _private_json(answer.resource())
+
+
+@app.get("/assets/<sha256>")
+def asset_state(sha256: str) -> Response[str]:
+    return _private_json(dependencies.asset_service().status(requester(), sha256))
+
+
+def _private_json(document: dict[str, Any]) -> Response[str]:
+    return Response(
+        status_code=200,
+        content_type="application/json",
+        body=json.dumps(document, ensure_ascii=False),
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+@app.route("/assets", method=[m for m in ALL_METHODS if m not in ASSET_COLLECTION_METHODS])
+def assets_other_method() -> Response[str]:
+    raise problems.method_not_allowed(ASSET_COLLECTION_METHODS)
+
+
+@app.route("/assets/<sha256>", method=[m for m in ALL_METHODS if m not in ASSET_METHODS])
+def asset_other_method(sha256: str) -> Response[str]:
+    raise problems.method_not_allowed(ASSET_METHODS)
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)

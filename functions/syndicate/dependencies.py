@@ -153,6 +153,7 @@ def feed_renderer() -> FeedRenderer:
         site,
         clock(),
         site_url=site_url,
+        site_title=feed.site_title,
         item_count=feed.item_count,
         lease=site,
         withdrawals=WithdrawalLogTable(settings.article_storage_settings().articles_table),

@@ -162,6 +162,8 @@ class FeedSettings(FromEnvironment):
     """RenderFeedsFunction: writes the site bucket (feeds and pages), optionally pings a WebSub hub."""
 
     site_bucket: str = setting("SITE_BUCKET")
+    # The publication's name (SenderName): the title of the site's pages and of every feed.
+    site_title: str = setting("SITE_TITLE")
     item_count: int = setting("FEED_ITEM_COUNT", parse=_feed_item_count)
     websub_hub_url: str | None = setting(
         "WEBSUB_HUB_URL", optional=True, parse=_http_url("WEBSUB_HUB_URL", "an http(s) URL or empty")

@@ -10,6 +10,7 @@ ENV = {
     "ARTICLES_TABLE": "articles",
     "ARTICLE_BUCKET": "bodies",
     "SITE_BUCKET": "site",
+    "SITE_TITLE": "Orbital Daily",
     "SITE_URL": "https://site.example/",
     "FEED_ITEM_COUNT": "50",
     "WEBSUB_HUB_URL": "",
@@ -27,10 +28,10 @@ def env(monkeypatch):
 def test_feed_settings_come_from_the_environment(env):
     settings = FeedSettings.from_env()
 
-    assert settings == FeedSettings("site", 50, None, "https://api.example/dev")
+    assert settings == FeedSettings("site", "Orbital Daily", 50, None, "https://api.example/dev")
 
 
-@pytest.mark.parametrize("name", ["SITE_BUCKET", "FEED_ITEM_COUNT", "API_URL"])
+@pytest.mark.parametrize("name", ["SITE_BUCKET", "SITE_TITLE", "FEED_ITEM_COUNT", "API_URL"])
 def test_a_missing_feed_setting_is_refused_at_start_up(env, name):
     env.delenv(name)
 

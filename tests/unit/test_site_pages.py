@@ -3,9 +3,11 @@ valid HTML, and that a page is written only when what it shows changes."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
+import feedparser
 import pytest
 
 from syndicate.articles.model import DRAFT, OPTIONAL_FIELDS, RETRACTED
@@ -293,6 +295,40 @@ def test_a_render_with_nothing_new_writes_no_page():
     assert site.puts == [] and report.written == []
 
 
+def test_the_publications_name_titles_every_page_and_every_feed():
+    source, seed, _ = seed_world()
+    site = MemorySite()
+    renderer(source, site, site_title="Orbital Daily").render()
+
+    home, article = page(site, "index.html"), page(site, f"articles/{seed.id}.html")
+    rss = feedparser.parse(site.objects["feeds/rss.xml"])
+    atom = feedparser.parse(site.objects["feeds/atom.xml"])
+    json_feed = json.loads(site.objects["feeds/feed.json"])
+
+    assert text(home.find(".//title")) == "Orbital Daily"
+    assert text(article.find(".//title")).endswith(" · Orbital Daily")
+    assert "Orbital Daily" in text(home.find(".//header")) and "Syndicate" not in text(home.find(".//header"))
+    assert [document["publisher"]["name"] for document in json_ld(article)] == ["Orbital Daily"]
+    assert rss.feed.title == atom.feed.title == json_feed["title"] == "Orbital Daily"
+    assert atom.feed.author == json_feed["authors"][0]["name"] == "Orbital Daily"
+    assert feedparser.parse(site.objects[f"feeds/categories/{SEED_SLUG}/rss.xml"]).feed.title == (
+        "Orbital Daily: Space/science journalism"
+    )
+
+
+def test_a_renamed_publication_rewrites_every_page_and_feed():
+    source, _, _ = seed_world()
+    site = MemorySite()
+    renderer(source, site).render()
+    before = set(site.objects)
+    site.puts.clear()
+
+    renderer(source, site, site_title="Orbital Daily").render()
+
+    rewritten = {key for key in site.puts if key.endswith((".html", ".xml", ".json")) and not key.startswith("_")}
+    assert {key for key in before if key.endswith((".html", ".xml", ".json")) and not key.startswith("_")} <= rewritten
+
+
 def test_a_new_article_rewrites_the_home_page_and_its_categorys_page_only():
     source, _, _ = seed_world()
     site = MemorySite()
@@ -332,7 +368,8 @@ def test_a_new_page_renderer_rewrites_the_pages_of_articles_the_feeds_show(monke
 
     monkeypatch.setattr(pages, "page_renderer_version", lambda: "a-new-template")
     monkeypatch.setattr(render, "page_renderer_version", lambda: "a-new-template")
-    monkeypatch.setattr(pages, "SITE_TITLE", "Syndicate, redesigned")  # what the new template prints
+    new_template = pages.render_page
+    monkeypatch.setattr(pages, "render_page", lambda *a, **k: new_template(*a, **k) + b"<!-- redesigned -->")
     renderer(source, site).render()  # a new container, as after a deployment
 
     assert f"articles/{seed.id}.html" in site.puts and "index.html" in site.puts

@@ -28,6 +28,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from syndicate.feeds.entries import Entry, Image
+from syndicate.feeds.spec import DEFAULT_SITE_TITLE
 
 EPOCH = "1970-01-01T00:00:00Z"
 
@@ -53,6 +54,7 @@ class FeedDocument:
     description: str
     home_url: str
     entries: tuple[RenderedEntry, ...]  # newest first
+    author: str = DEFAULT_SITE_TITLE  # the feed's author: the publication (SenderName)
     hub_url: str | None = None
     archive: bool = False  # an archive page (fh:archive); the subscription document otherwise
     complete: bool = False  # a full archive page: it will never change again
@@ -215,7 +217,7 @@ def json_feed_frame(feed: FeedDocument, links: FeedLinks) -> tuple[bytes, bytes]
         "home_page_url": feed.home_url,
         "feed_url": links.self_url,
         "description": feed.description,
-        "authors": [{"name": "Syndicate", "url": feed.home_url}],
+        "authors": [{"name": feed.author, "url": feed.home_url}],
     }
     if feed.hub_url:
         document["hubs"] = [{"type": "WebSub", "url": feed.hub_url}]

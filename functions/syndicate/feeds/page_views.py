@@ -28,7 +28,7 @@ from syndicate.articles.model import Article, article_url, category_slug
 from syndicate.articles.rendering import sanitize_html
 from syndicate.feeds.entries import DEFAULT_LIMITS, Author, Entry, build_entry
 from syndicate.feeds.human_dates import human_date, same_day
-from syndicate.feeds.spec import SITE_TITLE, FeedSpec
+from syndicate.feeds.spec import FeedSpec
 
 SITE_LANGUAGE = "en"
 # The article contract's pattern for ``language`` (schemas/article.schema.json).
@@ -103,10 +103,19 @@ class ArticleView(NamedTuple):
 
 
 class SiteUrls:
-    """Where things are on the site, from its base URL."""
+    """Where things are on the site, from its base URL, and the title it goes by (SenderName)."""
 
-    def __init__(self, site_url: str) -> None:
+    def __init__(self, site_url: str, site_title: str) -> None:
         self.site_url = site_url.rstrip("/")
+        self.site_title = site_title
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        """What every page shows of the site: a change to either rewrites every page."""
+        return self.site_url, self.site_title
+
+    def feed(self, slug: str | None, name: str | None) -> FeedSpec:
+        return FeedSpec(slug, name, self.site_title)
 
     @property
     def home(self) -> str:
@@ -129,7 +138,7 @@ class SiteUrls:
         )
 
     def frame(self, feeds: Iterable[theme.FeedLink], nav: Iterable[theme.NavLink] = ()) -> theme.SiteFrame:
-        return theme.SiteFrame(SITE_TITLE, self.home, self.stylesheet, tuple(feeds), tuple(nav))
+        return theme.SiteFrame(self.site_title, self.home, self.stylesheet, tuple(feeds), tuple(nav))
 
 
 def category_page_key(slug: str) -> str:
@@ -187,8 +196,8 @@ def article_view(article: Article, entry: Entry, body_html: str | None, urls: Si
     page_url = urls.article(article.id)
     categories = _categories(article, entry, urls)
     feeds = (
-        *(FeedGroup(name, urls.feeds(FeedSpec(slug, name))) for name, slug in _category_names(article, entry)),
-        FeedGroup("Everything", urls.feeds(FeedSpec(None, None))),
+        *(FeedGroup(name, urls.feeds(urls.feed(slug, name))) for name, slug in _category_names(article, entry)),
+        FeedGroup("Everything", urls.feeds(urls.feed(None, None))),
     )
     view = ArticleView(
         page_url=page_url,
@@ -220,7 +229,7 @@ def news_article(view: ArticleView, entry: Entry, urls: SiteUrls) -> dict[str, A
         "mainEntityOfPage": view.canonical_url,
         "datePublished": entry.published,
         "dateModified": entry.updated,
-        "publisher": {"@type": "Organization", "name": SITE_TITLE, "url": urls.home},
+        "publisher": {"@type": "Organization", "name": urls.site_title, "url": urls.home},
     }
     if view.summary:
         document["description"] = view.summary

@@ -45,7 +45,7 @@ from syndicate.feeds.page_views import (
     render_page,
 )
 from syndicate.feeds.ports import SiteWriter
-from syndicate.feeds.spec import SITE_TITLE, FeedSpec
+from syndicate.feeds.spec import FeedSpec
 
 PAGE_CACHE = "public, max-age=300"  # like the feeds: a retraction leaves every cache within 5 minutes
 PAGE_TYPE = "text/html; charset=utf-8"
@@ -72,9 +72,9 @@ def page_renderer_version() -> str:
 
 
 class SitePages:
-    def __init__(self, site: SiteWriter, site_url: str, *, api_url: str | None = None, listed: int = LISTED) -> None:
+    def __init__(self, site: SiteWriter, urls: SiteUrls, *, api_url: str | None = None, listed: int = LISTED) -> None:
         self._site = site
-        self._urls = SiteUrls(site_url)
+        self._urls = urls
         self._form_action = f"{api_url.rstrip('/')}/subscriptions" if api_url else None
         self._listed_count = listed
         self._listed: dict[str, list[Article]] = {}
@@ -85,7 +85,7 @@ class SitePages:
         """Writes the article's page with its whole body unless it is written already; returns its key if put."""
         written: dict[str, str] = _site_state(state)["articles"]
         inputs = fingerprint(
-            [page_renderer_version(), self._urls.site_url, article.id, article.version, article.body_version]
+            [page_renderer_version(), *self._urls.identity, article.id, article.version, article.body_version]
         )
         recorded = written.get(article.id, "")
         if recorded[:32] == inputs[:32]:
@@ -95,7 +95,7 @@ class SitePages:
         body = render_page(
             "article.html.j2",
             site=self._urls.frame(link for group in view.feeds for link in group.links),
-            title=f"{view.title} · {SITE_TITLE}",
+            title=f"{view.title} · {self._urls.site_title}",
             lang=SITE_LANGUAGE,
             description=view.summary,
             view=view,
@@ -140,7 +140,7 @@ class SitePages:
             inputs = fingerprint(
                 [
                     page_renderer_version(),
-                    self._urls.site_url,
+                    *self._urls.identity,
                     self._form_action,
                     [(category.slug, category.name) for category in categories],
                     [(article.id, article.version) for article in articles],
@@ -174,7 +174,7 @@ class SitePages:
     def _render_listing(self, spec: FeedSpec, articles: list[Article], categories: list[FeedSpec]) -> bytes:
         urls = self._urls
         cards = _cards(articles, urls)
-        everything = FeedGroup("Everything", urls.feeds(FeedSpec(None, None)))
+        everything = FeedGroup("Everything", urls.feeds(urls.feed(None, None)))
         nav = tuple(
             theme.NavLink(str(category.name), urls.category(str(category.slug)), category.slug == spec.slug)
             for category in categories
@@ -189,7 +189,7 @@ class SitePages:
             return render_page(
                 "home.html.j2",
                 site=urls.frame(everything.links, nav),
-                title=SITE_TITLE,
+                title=urls.site_title,
                 lang=SITE_LANGUAGE,
                 description="The latest articles, their feeds, and a digest by email.",
                 cards=cards,
@@ -200,7 +200,7 @@ class SitePages:
         return render_page(
             "category.html.j2",
             site=urls.frame((*own.links, *everything.links), nav),
-            title=f"{spec.name} · {SITE_TITLE}",
+            title=f"{spec.name} · {urls.site_title}",
             lang=SITE_LANGUAGE,
             description=f"The latest articles in {spec.name}.",
             category=spec.name,

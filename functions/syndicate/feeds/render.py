@@ -47,9 +47,10 @@ from syndicate.feeds.entries import DEFAULT_LIMITS, Entry, EntryLimits, build_en
 from syndicate.feeds.entry_cache import EntryCache
 from syndicate.feeds.fingerprints import fingerprint, sha256
 from syndicate.feeds.images import ImageFacts
+from syndicate.feeds.page_views import SiteUrls
 from syndicate.feeds.pages import LISTED, SitePages, page_renderer_version
 from syndicate.feeds.ports import ArticleSource, HubPinger, ImageProbe, RenderLease, SiteWriter, WithdrawalLog
-from syndicate.feeds.spec import FeedSpec
+from syndicate.feeds.spec import DEFAULT_SITE_TITLE, FeedSpec
 from syndicate.feeds.state import FeedState, load_state
 from syndicate.feeds.websub import HubNotifier
 from syndicate.feeds.withdrawals import read_withdrawals
@@ -116,6 +117,7 @@ class FeedRenderer:
         clock: Clock,
         *,
         site_url: str,
+        site_title: str = DEFAULT_SITE_TITLE,
         item_count: int = 50,
         lease: RenderLease | None = None,
         withdrawals: WithdrawalLog | None = None,
@@ -131,7 +133,7 @@ class FeedRenderer:
             raise ValueError("item_count must be at least 1")
         self._source, self._site, self._clock = source, site, clock
         self._lease, self._withdrawals = lease, withdrawals
-        self._site_url = site_url.rstrip("/")
+        self._site_url, self._site_title = site_url.rstrip("/"), site_title
         self._count = item_count
         self._hub_url = hub_url or None
         self._hub = HubNotifier(pinger, self._hub_url, clock, logger=logger) if pinger and self._hub_url else None
@@ -139,7 +141,7 @@ class FeedRenderer:
         self._max_sealed = max_sealed_pages_per_feed
         self._limits = limits = limits or RenderLimits()
         self._entries = EntryCache(limits.entry_cache_bytes)
-        self._pages = SitePages(site, self._site_url, api_url=api_url, listed=min(item_count, LISTED))
+        self._pages = SitePages(site, SiteUrls(site_url, site_title), api_url=api_url, listed=min(item_count, LISTED))
         self._log = logger
 
     # -- the render -----------------------------------------------------------------------
@@ -165,7 +167,8 @@ class FeedRenderer:
         run = _Run(now=now, deadline=deadline, state=state, report=RenderReport())
         if self._images:
             self._images.start_render()
-        specs = [FeedSpec(None, None)] + [FeedSpec(slug, name) for slug, name in self._source.list_categories()]
+        categories = self._source.list_categories()
+        specs = [FeedSpec(slug, name, self._site_title) for slug, name in [(None, None), *categories]]
         if self._withdrawals:
             self._withdraw(self._withdrawals, run)
         for spec in specs:
@@ -458,6 +461,7 @@ class FeedRenderer:
             title=spec.title,
             description=spec.description,
             home_url=self._site_url,
+            author=self._site_title,
             # Newest first on every page, whatever order the articles came in.
             entries=tuple(
                 sorted(

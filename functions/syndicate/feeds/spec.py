@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from syndicate.feeds.entries import one_line
 
-SITE_TITLE = "Syndicate"
+DEFAULT_SITE_TITLE = "Syndicate"  # the SenderName Parameter's default
 
 
 @dataclass(frozen=True)
 class FeedSpec:
     slug: str | None  # None: the site-wide feed
     name: str | None
+    site_title: str  # the publication's name (SenderName): every feed's title starts with it
 
     @property
     def key(self) -> str:
@@ -25,11 +26,12 @@ class FeedSpec:
 
     @property
     def title(self) -> str:
-        return one_line(f"{SITE_TITLE}: {self.name}", 300) if self.name else SITE_TITLE
+        return one_line(f"{self.site_title}: {self.name}" if self.name else self.site_title, 300)
 
     @property
     def description(self) -> str:
-        return one_line(f"Articles in {self.name}", 300) if self.name else "Every article published on Syndicate"
+        text = f"Articles in {self.name}" if self.name else f"Every article published on {self.site_title}"
+        return one_line(text, 300)
 
     def current_key(self, file_name: str) -> str:
         return f"{self.prefix}/{file_name}"

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import urllib3
 
 from tests.support.local_stack import LocalStackClient, Output
 
@@ -124,3 +125,17 @@ def demo_stack() -> Iterator[DemoStackProcess]:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture
+def sent(monkeypatch) -> list[tuple[str, str]]:
+    """(method, URL) of every HTTP request the `syndicate` command makes (the requests still go out)."""
+    requests: list[tuple[str, str]] = []
+    urlopen = urllib3.PoolManager.urlopen
+
+    def recording(self, method, url, *args, **kwargs):
+        requests.append((method, url))
+        return urlopen(self, method, url, *args, **kwargs)
+
+    monkeypatch.setattr(urllib3.PoolManager, "urlopen", recording)
+    return requests

@@ -13,8 +13,6 @@ from email import message_from_string, policy
 from pathlib import Path
 
 import feedparser
-import pytest
-import urllib3
 
 from syndicate_dev.cli import main
 from tests.e2e import flows
@@ -22,19 +20,6 @@ from tests.support import events
 from tests.support.images import image_bytes, sha256
 
 SEED = events.EVENTS / "markdown" / "photo-of-the-day.md"
-
-
-@pytest.fixture
-def sent(monkeypatch) -> list[tuple[str, str]]:
-    requests: list[tuple[str, str]] = []
-    urlopen = urllib3.PoolManager.urlopen
-
-    def recording(self, method, url, *args, **kwargs):
-        requests.append((method, url))
-        return urlopen(self, method, url, *args, **kwargs)
-
-    monkeypatch.setattr(urllib3.PoolManager, "urlopen", recording)
-    return requests
 
 
 def seed_with_local_photo(folder: Path, tag: str) -> bytes:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import feedparser
 import pytest
-import urllib3
 
 from syndicate_dev.cli import main
 from tests.e2e import flows
@@ -60,20 +59,6 @@ def desk(local_stack, tmp_path: Path, monkeypatch) -> Desk:
     monkeypatch.setenv("SYNDICATE_API_URL", local_stack.api_url)
     monkeypatch.setenv("SYNDICATE_API_KEY", key)
     return Desk(tmp_path, folder, tag, key)
-
-
-@pytest.fixture
-def sent(monkeypatch) -> list[tuple[str, str]]:
-    """(method, URL) of every HTTP request the command makes (the requests still go out)."""
-    requests: list[tuple[str, str]] = []
-    urlopen = urllib3.PoolManager.urlopen
-
-    def recording(self, method, url, *args, **kwargs):
-        requests.append((method, url))
-        return urlopen(self, method, url, *args, **kwargs)
-
-    monkeypatch.setattr(urllib3.PoolManager, "urlopen", recording)
-    return requests
 
 
 def syndicate(capsys, *arguments: str) -> tuple[int, list[str], list[str]]:

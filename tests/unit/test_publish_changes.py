@@ -71,6 +71,29 @@ def test_a_file_without_a_date_leaves_a_published_articles_date_where_it_is():
     assert to_send(document, stored) == {**document, "published_at": "2025-12-01T08:00:00Z"}
 
 
+HOSTED = "https://site.example/media/" + "a" * 64 + ".jpg"
+FACTS = {"type": "image/jpeg", "length": 48_213, "width": 1200, "height": 800}
+
+
+def test_a_file_silent_on_its_images_facts_leaves_the_ones_the_article_has():
+    # The service records a hosted image's facts; a file naming it by URL does not state them.
+    document = {"title": "T", "body": "B\n", "categories": ["News"], "image": {"url": HOSTED, "alt": "A"}}
+    stored = stored_as_the_api_returns({**document, "image": {"url": HOSTED, "alt": "A", **FACTS}})
+
+    assert changes(document, stored) == []
+    edited = {**document, "title": "New"}
+    assert to_send(edited, stored)["image"] == {"url": HOSTED, "alt": "A", **FACTS}
+
+
+def test_facts_a_file_states_and_another_images_facts_are_compared_as_written():
+    document = {"title": "T", "body": "B\n", "categories": ["News"], "image": {"url": HOSTED, "alt": "A", "width": 10}}
+    stored = stored_as_the_api_returns({**document, "image": {"url": HOSTED, "alt": "A", **FACTS}})
+    other = {**document, "image": {"url": "https://cdn.example/other.jpg", "alt": "A"}}
+
+    assert [change.field for change in changes(document, stored)] == ["image"]
+    assert to_send(other, stored)["image"] == {"url": "https://cdn.example/other.jpg", "alt": "A"}
+
+
 def test_a_draft_keeps_no_date_so_publishing_it_later_dates_it_then():
     document = {"title": "T", "body": "B\n", "categories": ["News"]}
     stored = stored_as_the_api_returns({**document, "title": "Old"}, status="draft")

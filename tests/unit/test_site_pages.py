@@ -368,7 +368,7 @@ def test_a_new_page_renderer_rewrites_the_pages_of_articles_the_feeds_show(monke
 
     monkeypatch.setattr(pages, "page_renderer_version", lambda: "a-new-template")
     monkeypatch.setattr(render, "page_renderer_version", lambda: "a-new-template")
-    new_template = pages.render_page
+    new_template = page_views.render_page
     monkeypatch.setattr(pages, "render_page", lambda *a, **k: new_template(*a, **k) + b"<!-- redesigned -->")
     renderer(source, site).render()  # a new container, as after a deployment
 

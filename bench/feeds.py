@@ -41,7 +41,7 @@ ROUNDS = 15
 
 
 def _articles(count: int):
-    from syndicate.articles.rendering import BodyRefused, render_body
+    from syndicate.articles.rendering import render_body
     from syndicate_dev.seeding import seeded_articles, utc
 
     markdown = "## Heading\n\n" + "A paragraph of reporting, with *emphasis* & a [link](https://example.com). " * 20
@@ -144,7 +144,7 @@ def _requests(stored: int) -> tuple[int, int]:
     from syndicate import dependencies
     from syndicate.adapters.articles import ArticleStore
     from syndicate.adapters.clients import client
-    from syndicate.articles.rendering import BodyRefused, render_body
+    from syndicate.articles.rendering import render_body
     from syndicate_dev import template as tpl
     from syndicate_dev.provision import create_resources
     from syndicate_dev.seeding import make_article, seed_metadata, seeded_articles, utc

@@ -17,27 +17,16 @@ by the tests, not here: the benchmark's pacer never sleeps.
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
 from typing import Any
 
+from bench._support import offline_aws_environment
+
 RECIPIENTS = 10_000
 CATEGORY_SETS = [(), ("Space/science journalism",), ("Climate",), ("Climate", "Data")]
-
-
-def _environment() -> None:
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-        os.environ.pop(name, None)
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        AWS_DEFAULT_REGION="us-east-1",
-        POWERTOOLS_TRACE_DISABLED="true",
-        POWERTOOLS_METRICS_NAMESPACE="Syndicate",
-    )
 
 
 class CountingClients:
@@ -55,7 +44,7 @@ class CountingClients:
 
 
 def main(quick: bool = False) -> None:
-    _environment()
+    offline_aws_environment()
     from moto import mock_aws
 
     from syndicate_dev import moto_gaps

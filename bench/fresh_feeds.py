@@ -20,11 +20,8 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import statistics
-import subprocess
 import sys
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -33,6 +30,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+from bench._support import free_port, start_local_stack
+
 REPO = Path(__file__).resolve().parents[1]
 PUBLISHES = 60
 FEED_ARTICLES = 1000
@@ -40,12 +39,6 @@ KEY = "syn_benchFreshFeedsKey0000000000000000000000000"
 
 
 # -- 1. publish to feed, on the local stack -------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _request(method: str, url: str, body: Any = None, key: str | None = KEY) -> tuple[int, bytes]:
@@ -59,23 +52,6 @@ def _request(method: str, url: str, body: Any = None, key: str | None = KEY) -> 
             return answer.status, answer.read()
     except urllib.error.HTTPError as error:
         return error.code, error.read()
-
-
-def _start_local(port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port), "--quiet"],
-        cwd=REPO,
-        env={**os.environ, "SYNDICATE_DEV_API_KEY": KEY},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    for line in process.stdout:  # type: ignore[union-attr]
-        if line.startswith("Ctrl-C stops it."):
-            break
-    # Keep draining its output, so the functions' logs never fill the pipe and block it.
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    return process
 
 
 def _document(title: str) -> dict[str, Any]:
@@ -94,9 +70,9 @@ def _until_in_feed(base_url: str, title: bytes, deadline: float) -> float:
 
 
 def publish_to_feed(publishes: int) -> dict[str, float]:
-    port = _free_port()
+    port = free_port()
     base_url = f"http://127.0.0.1:{port}"
-    process = _start_local(port)
+    process, _ = start_local_stack(port, KEY)
     try:
         stack = json.loads(_request("GET", f"{base_url}/_local/stack.json", key=None)[1])
         api_url = stack["api_url"]

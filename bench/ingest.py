@@ -30,17 +30,9 @@ import sys
 import time
 import uuid
 
-os.environ.update(
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    AWS_DEFAULT_REGION="us-east-1",
-    POWERTOOLS_TRACE_DISABLED="true",
-    POWERTOOLS_METRICS_NAMESPACE="Syndicate",
-    POWERTOOLS_SERVICE_NAME="syndicate",
-    POWERTOOLS_LOG_LEVEL="WARNING",
-)
-for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-    os.environ.pop(_name, None)
+from bench._support import offline_aws_environment
+
+offline_aws_environment()
 
 import boto3
 from moto import mock_aws

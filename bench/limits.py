@@ -28,17 +28,9 @@ import time
 import warnings
 from collections.abc import Callable
 
-os.environ.update(
-    AWS_ACCESS_KEY_ID="bench",
-    AWS_SECRET_ACCESS_KEY="bench",
-    AWS_DEFAULT_REGION="us-east-1",
-    POWERTOOLS_TRACE_DISABLED="true",
-    POWERTOOLS_METRICS_NAMESPACE="Syndicate",
-    POWERTOOLS_SERVICE_NAME="syndicate",
-    POWERTOOLS_LOG_LEVEL="WARNING",
-)
-for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
-    os.environ.pop(_name, None)
+from bench._support import offline_aws_environment
+
+offline_aws_environment()
 
 MAX_CHARACTERS = 500_000  # the contract's maxLength of body
 LAMBDA_LIMIT = 6 * 1024 * 1024

@@ -16,21 +16,16 @@ import http.client
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench._support import free_port, start_local_stack
+
 REPO = Path(__file__).resolve().parents[1]
 REQUESTS = int(os.environ.get("BENCH_LOCAL_REQUESTS", "150"))
 KEY = "syn_benchLocalStackKey00000000000000000000000"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _seed() -> bytes:
@@ -41,27 +36,6 @@ def _interpreter_baseline() -> float:
     started = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import syndicate.handlers.articles_api"], cwd=REPO, check=True)
     return time.perf_counter() - started
-
-
-def _start_local(port: int) -> tuple[subprocess.Popen, float]:
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "syndicate_dev.cli", "local", "--port", str(port), "--quiet"],
-        cwd=REPO,
-        env={**os.environ, "SYNDICATE_DEV_API_KEY": KEY},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    for line in process.stdout:  # type: ignore[union-attr]
-        if line.startswith("Ctrl-C stops it."):
-            break
-    ready = time.perf_counter() - started
-    # Keep draining its output so the function logs never block it.
-    import threading
-
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    return process, ready
 
 
 def _over_http(port: int, body: bytes, requests: int) -> float:
@@ -119,8 +93,8 @@ def main(quick: bool = False) -> None:
     requests = 5 if quick else REQUESTS
     body = _seed()
     interpreter = _interpreter_baseline()
-    port = _free_port()
-    process, ready = _start_local(port)
+    port = free_port()
+    process, ready = start_local_stack(port, KEY)
     try:
         over_http = _over_http(port, body, requests)
     finally:

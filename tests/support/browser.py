@@ -117,7 +117,15 @@ def assert_accessible(driver: Any) -> dict[str, Any]:
 
 
 def full_page_screenshot(driver: Any, path: Path) -> Path:
-    """The whole page (not only the viewport) as a PNG at ``path``."""
+    """The whole page (not only the viewport) as a PNG at ``path``.
+
+    Chromium refuses to capture a page it has not laid out yet ("Cannot take screenshot with 0
+    width", seen on a loaded machine), so this waits, within a bound, until the page has a size.
+    """
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    measure = "return document.readyState === 'complete' && document.documentElement.getBoundingClientRect().width"
+    WebDriverWait(driver, 30).until(lambda browser: browser.execute_script(measure))
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(base64.b64decode(shot["data"]))
